@@ -1,0 +1,110 @@
+"""The ``kdocgen`` command line: argument handling only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def _add_files(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--srctree", default=None,
+                        help="kernel tree the FILEs are relative to (default: $KSRC, else the cached "
+                             "Debian linux-source-6.12)")
+    parser.add_argument("--files-from", metavar="LIST", help="read more FILEs from LIST (one per line)")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="worker processes (default: number of CPUs)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="source files, relative to the tree")
+
+
+def _files(args) -> list[str]:
+    files = list(args.files)
+    if args.files_from:
+        try:
+            files += [ln.strip() for ln in Path(args.files_from).read_text().splitlines() if ln.strip()]
+        except OSError as err:
+            raise SystemExit(f"kdocgen: {args.files_from}: {err.strerror}")
+    return files
+
+
+def _tree(args, files: list[str]) -> Path:
+    """The kernel tree: --srctree, $KSRC, or the Debian cache (with FILEs extracted)."""
+    if args.srctree:
+        tree = Path(args.srctree)
+        if not tree.is_dir():
+            raise SystemExit(f"kdocgen: --srctree {args.srctree}: not a directory")
+        return tree
+    from .sources import SourcesError, kernel_tree
+    try:
+        return kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS", *files])
+    except SourcesError as err:
+        raise SystemExit(f"kdocgen: {err}")
+
+
+def _relative(tree: Path, files: list[str]) -> list[str]:
+    """FILE arguments relative to the tree (absolute paths inside it are accepted)."""
+    result = []
+    root = tree.resolve()
+    for name in files:
+        path = Path(name)
+        if path.is_absolute():
+            try:
+                path = path.resolve().relative_to(root)
+            except ValueError:
+                pass
+        result.append(path.as_posix())
+    return result
+
+
+def cmd_json(args) -> int:
+    """kdocgen json: print the documented items of FILEs as one JSON object."""
+    from .extract import extract_many
+    from .jsonout import write_json
+    files = _files(args)
+    if not files:
+        print("kdocgen json: no FILE given", file=sys.stderr)
+        return 2
+    tree = _tree(args, files)
+    jobs = args.jobs or os.cpu_count() or 1
+    sources = extract_many(tree, _relative(tree, files), jobs=jobs)
+    errors = 0
+
+    def counted():
+        nonlocal errors
+        for source in sources:
+            errors += sum(d.severity == "error" for d in source.diagnostics)
+            yield source
+    write_json(counted(), sys.stdout, all_symbols=args.all)
+    return 1 if errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``kdocgen``."""
+    parser = argparse.ArgumentParser(prog="kdocgen", description="Documentation generator for Linux kernel sources.")
+    parser.add_argument("--version", action="version", version=f"kdocgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    js = sub.add_parser("json", help="print the kernel-doc items of files as JSON")
+    _add_files(js)
+    js.add_argument("--all", action="store_true", help="list undocumented declarations too")
+    js.set_defaults(func=cmd_json)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kdocgen`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("kdocgen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

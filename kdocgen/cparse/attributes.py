@@ -1,0 +1,142 @@
+"""Blank out kernel attribute macros that tree-sitter-c cannot know.
+
+Kernel code decorates declarations with macros (``__init``, ``__printf(1, 2)``,
+``__packed``, ``__aligned(8)``, ``__counted_by(n)`` ...).  tree-sitter sees
+them as unknown identifiers and produces ERROR nodes or mis-named
+declarations.  :func:`blank_attributes` overwrites each such macro with
+spaces of the same byte length, so every byte offset and line number of the
+blanked text still points at the same place in the original source.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bare words: section placement, annotations, sparse address spaces, inlining.
+ATTRIBUTE_WORDS = (
+    "__init __exit __initdata __initconst __exitdata __exit_call __init_or_module "
+    "__initref __ref __refdata __refconst __meminit __meminitdata __meminitconst "
+    "__cpuinit __devinit __devexit __devinitdata __head __initramfs "
+    "__cold __hot __always_inline __inline __inline__ noinline __noinline "
+    "__must_check __weak __sched __deprecated __flatten __pure __const "
+    "__attribute_const__ __maybe_unused __always_unused __used __visible "
+    "__noreturn noinstr notrace __notrace __noclone __latent_entropy "
+    "__randomize_layout __no_randomize_layout __packed __read_mostly "
+    "__ro_after_init __iomem __user __kernel __force __rcu __percpu __bitwise "
+    "__private __nocast __safe __must_be_array asmlinkage __nocfi __irq_entry "
+    "__kprobes nokprobe_inline __naked __malloc __nonstring __noinline_for_stack "
+    "__no_sanitize_address __no_kasan_or_inline __no_kcsan __no_sanitize_thread "
+    "__always_used __initdata_or_module __net_init __net_exit __net_initdata "
+    "__exit_p __printf_like __lockfunc __kprobes __fastcall __cacheline_aligned "
+    "__cacheline_aligned_in_smp ____cacheline_aligned ____cacheline_aligned_in_smp "
+    "__cacheline_internodealigned_in_smp ____cacheline_internodealigned_in_smp "
+    "__page_aligned_data __page_aligned_bss __aligned_largest __designated_init "
+    "__no_stack_protector __noscs __nostackprotector __bpf_kfunc __diag_ignore_all "
+    "__FORTIFY_INLINE __compiletime_error __trace_cold __noclone __retain "
+    "__section_cold __rust_helper __counted_by_ptr __stringify_attr CRYPTO_MINALIGN_ATTR POS POS0"
+).split()
+
+# Macros taking an argument list.
+ATTRIBUTE_CALLS = (
+    "__printf __scanf __aligned __section __alloc_size __realloc_size __counted_by "
+    "__counted_by_le __counted_by_be __acquires __releases __must_hold __cond_acquires "
+    "__cond_releases __assume_aligned __diagnose_as __nonnull __deprecated_msg "
+    "__malloc_like __attribute__ __attribute __declspec __alias __weak_alias "
+    "__guarded_by __pt_guarded_by __no_context_analysis __compiletime_error "
+    "__diag_ignore __aligned_attr __section_attr __access __fix_address "
+    "__annotate_jump_table __cleanup __free __nocapture __sized_by __ended_by "
+    "__pass_object_size __pass_dynamic_object_size"
+).split()
+
+_NESTED_PARENS = rb"\((?:[^()]|\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))*\)"
+
+_PATTERN = re.compile(
+    rb"(?<![\w#])(?:"
+    + rb"(?:" + b"|".join(re.escape(w.encode()) for w in ATTRIBUTE_CALLS) + rb")\s*" + _NESTED_PARENS
+    + rb"|(?:" + b"|".join(re.escape(w.encode()) for w in ATTRIBUTE_WORDS) + rb")(?!\w)(?!\s*\()"
+    + rb")"
+)
+
+_NOT_NEWLINE = re.compile(rb"[^\n]")
+
+
+def _blank(match: re.Match) -> bytes:
+    return _NOT_NEWLINE.sub(b" ", match.group())
+
+
+# Strings and character literals are matched (and kept) so that comment
+# markers inside them are not taken for comments.
+_LEXEMES = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?(?:\*/|\Z)|//(?:\\\n|[^\n])*', re.S)
+
+
+def _blank_comment(match: re.Match) -> bytes:
+    text = match.group()
+    return _NOT_NEWLINE.sub(b" ", text) if text[:1] == b"/" else text
+
+
+def blank_comments(source: bytes) -> bytes:
+    """Return ``source`` with every comment replaced by spaces (same length)."""
+    return _LEXEMES.sub(_blank_comment, source)
+
+
+# A macro invocation alone at the top level, without a semicolon and not
+# followed by a function body: "build_mmio_read(readb, "b", ...)".
+_INVOCATION = re.compile(rb"^[A-Za-z_]\w*[ \t]*" + _NESTED_PARENS + rb"[ \t]*$(?!\s*[{;])", re.M)
+
+
+def blank_attributes(source: bytes) -> bytes:
+    """Return ``source`` with comments, attribute macros and bare top-level
+    macro invocations replaced by spaces (same length, newlines kept), and
+    ``struct_group*()`` unwrapped."""
+    text = _INVOCATION.sub(_blank, _PATTERN.sub(_blank, blank_comments(source)))
+    return unwrap_struct_groups(text) if b"struct_group" in text else text
+
+
+_GROUP = re.compile(rb"\b(struct_group|struct_group_attr|struct_group_tagged|__struct_group)\s*\(")
+_GROUP_SKIP = {b"struct_group": 1, b"struct_group_attr": 2, b"struct_group_tagged": 2, b"__struct_group": 3}
+
+
+def unwrap_struct_groups(text: bytes) -> bytes:
+    """Rewrite ``struct_group(NAME, members)`` to its members, and
+    ``struct_group_tagged(TAG, NAME, members)`` to ``struct TAG NAME;
+    members``, as kernel-doc reads them; lengths are kept."""
+    out = bytearray(text)
+    for match in _GROUP.finditer(text):
+        commas, close = _top_level_commas(text, match.end())
+        skip = _GROUP_SKIP[match.group(1)]
+        if close < 0 or len(commas) < skip:
+            continue
+        head_end = commas[skip - 1] + 1
+        out[match.start():head_end] = _NOT_NEWLINE.sub(b" ", text[match.start():head_end])
+        if match.group(1) == b"struct_group_tagged":
+            tag_start = match.end()
+            out[match.start():match.start() + 6] = b"struct"
+            out[tag_start:commas[0]] = text[tag_start:commas[0]]
+            out[commas[0] + 1:commas[1]] = text[commas[0] + 1:commas[1]]
+            out[commas[1]] = ord(";")
+        out[close] = ord(" ")
+    return bytes(out)
+
+
+def _top_level_commas(text: bytes, pos: int) -> tuple[list[int], int]:
+    """Offsets of the commas at depth 0 from ``pos`` and of the closing paren."""
+    depth, commas = 0, []
+    for index in range(pos, min(len(text), pos + 100_000)):
+        char = text[index]
+        if char in b"([{":
+            depth += 1
+        elif char in b")]}":
+            if depth == 0:
+                return commas, index
+            depth -= 1
+        elif char == 0x2C and depth == 0:
+            commas.append(index)
+    return commas, -1
+
+
+def is_attribute_word(word: str) -> bool:
+    """True when ``word`` is a known bare attribute macro."""
+    return word in _WORD_SET
+
+
+_WORD_SET = frozenset(ATTRIBUTE_WORDS)

@@ -1,0 +1,89 @@
+"""From a source file to the model: parse, read comments, bind.
+
+:func:`extract_source` is the one entry point every later stage uses; it
+never raises for bad input: unreadable or undecodable files, binary files
+and parser failures become diagnostics on the returned :class:`SourceFile`.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .cparse.declarations import parse_declarations
+from .kerneldoc.bind import bind
+from .kerneldoc.comment import find_comments
+from .model import Diagnostic, SourceFile
+
+MAX_BYTES = 64 << 20
+
+
+def extract_source(path: str, data: bytes) -> SourceFile:
+    """The model of one file, given its path (as shown) and its bytes."""
+    result = SourceFile(path)
+    if b"\0" in data[:8192]:
+        result.diagnostics.append(Diagnostic(path, 1, "binary-file", "binary file (NUL bytes), not read",
+                                             severity="error"))
+        return result
+    text = _decode(path, data, result.diagnostics)
+    lines = text.split("\n")
+    parsed = parse_declarations(data, path)
+    comments, stray = find_comments(lines)
+    for note in stray:
+        result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
+    documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
+    docs = [s for s in documented if s.kind == "doc"]
+    result.symbols = sorted(parsed.symbols + docs, key=lambda s: (s.line, s.kind != "doc"))
+    result.exports = parsed.exports
+    result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))
+    return result
+
+
+def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
+    """UTF-8 text of ``data``; a diagnostic names the first bad line."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        diagnostics.append(Diagnostic(path, line, "encoding",
+                                      f"invalid UTF-8 byte 0x{data[err.start]:02x}; "
+                                      "undecodable bytes are shown as U+FFFD"))
+        return data.decode("utf-8", "replace")
+
+
+def extract_file(tree: str | os.PathLike, relpath: str) -> SourceFile:
+    """Read ``relpath`` below ``tree`` and extract it; read errors become diagnostics."""
+    full = Path(tree) / relpath
+    try:
+        size = full.stat().st_size
+        if size > MAX_BYTES:
+            return _failed(relpath, f"file too large ({size} bytes), not read")
+        data = full.read_bytes()
+    except OSError as err:
+        return _failed(relpath, f"cannot read file: {err.strerror or err}")
+    try:
+        return extract_source(relpath, data)
+    except RecursionError:
+        return _failed(relpath, "declarations nested too deeply to parse")
+
+
+def _failed(path: str, message: str) -> SourceFile:
+    return SourceFile(path, diagnostics=[Diagnostic(path, 0, "read-error", message, severity="error")])
+
+
+def _extract_pair(args: tuple[str, str]) -> SourceFile:
+    return extract_file(*args)
+
+
+def extract_many(tree: str | os.PathLike, relpaths: Iterable[str], jobs: int = 1) -> Iterator[SourceFile]:
+    """Extract files in order, in ``jobs`` worker processes when above 1."""
+    items = [(str(tree), p) for p in relpaths]
+    if jobs <= 1 or len(items) < 8:
+        for item in items:
+            yield _extract_pair(item)
+        return
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_extract_pair, items, chunksize=chunk)
