@@ -67,6 +67,9 @@ def extract_file(tree: str | os.PathLike, relpath: str) -> SourceFile:
         return extract_source(relpath, data)
     except RecursionError:
         return _failed(relpath, "declarations nested too deeply to parse")
+    except Exception as err:  # noqa: BLE001 - one bad file must not stop a run
+        return _failed(relpath, f"internal error while parsing ({type(err).__name__}: {err}); "
+                                "please report this file")
 
 
 def _failed(path: str, message: str) -> SourceFile:

@@ -50,18 +50,73 @@ ATTRIBUTE_CALLS = (
 
 _NESTED_PARENS = rb"\((?:[^()]|\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))*\)"
 
-_PATTERN = re.compile(
-    rb"(?<![\w#])(?:"
-    + rb"(?:" + b"|".join(re.escape(w.encode()) for w in ATTRIBUTE_CALLS) + rb")\s*" + _NESTED_PARENS
-    + rb"|(?:" + b"|".join(re.escape(w.encode()) for w in ATTRIBUTE_WORDS) + rb")(?!\w)(?!\s*\()"
-    + rb")"
-)
-
+_WORD_SET = frozenset(w.encode() for w in ATTRIBUTE_WORDS)
+_CALL_SET = frozenset(w.encode() for w in ATTRIBUTE_CALLS)
+_CANDIDATE = re.compile(rb"\b(?:__\w+|POS0?|asmlinkage|noinline|notrace|noinstr|nokprobe_inline|"
+                        rb"CRYPTO_MINALIGN_ATTR)\b")
 _NOT_NEWLINE = re.compile(rb"[^\n]")
+_SPACE_BYTES = b" \t\r\n\f\v"
 
 
 def _blank(match: re.Match) -> bytes:
     return _NOT_NEWLINE.sub(b" ", match.group())
+
+
+def _blank_range(out: bytearray, start: int, end: int) -> None:
+    for index in range(start, end):
+        if out[index] != 0x0A:
+            out[index] = 0x20
+
+
+def _paren_end(text: bytes, pos: int) -> int:
+    """Offset just past the parenthesis group opening at ``pos`` (or -1)."""
+    depth = 0
+    for index in range(pos, min(len(text), pos + 20_000)):
+        char = text[index]
+        if char == 0x28:
+            depth += 1
+        elif char == 0x29:
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return -1
+
+
+_DIRECTIVE_PREFIX = re.compile(rb"#\s*\w*\s*$")
+
+
+def _after_directive(text: bytes, start: int) -> bool:
+    """Whether the word at ``start`` is a directive's name or its first
+    argument (``#define __init``, ``#ifdef __KERNEL__``)."""
+    line_start = text.rfind(b"\n", 0, start) + 1
+    prefix = text[line_start:start].lstrip()
+    return prefix[:1] == b"#" and _DIRECTIVE_PREFIX.fullmatch(prefix) is not None
+
+
+def blank_attribute_macros(text: bytes) -> bytes:
+    """Blank the known attribute macros (bare words, and calls with their
+    argument lists) in ``text``, keeping its length."""
+    out: bytearray | None = None
+    for match in _CANDIDATE.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        if _after_directive(text, start):
+            continue
+        after = end
+        while after < len(text) and text[after] in _SPACE_BYTES:
+            after += 1
+        is_call = after < len(text) and text[after] == 0x28
+        if is_call and word in _CALL_SET:
+            close = _paren_end(text, after)
+            if close < 0:
+                continue
+            end = close
+        elif is_call or word not in _WORD_SET:
+            continue
+        if out is None:
+            out = bytearray(text)
+        _blank_range(out, start, end)
+    return text if out is None else bytes(out)
 
 
 # Strings and character literals are matched (and kept) so that comment
@@ -88,10 +143,8 @@ def blank_attributes(source: bytes) -> bytes:
     """Return ``source`` with comments, attribute macros and bare top-level
     macro invocations replaced by spaces (same length, newlines kept), and
     ``struct_group*()`` unwrapped."""
-    text = _INVOCATION.sub(_blank, _PATTERN.sub(_blank, blank_comments(source)))
+    text = _INVOCATION.sub(_blank, blank_attribute_macros(blank_comments(source)))
     return unwrap_struct_groups(text) if b"struct_group" in text else text
-
-
 _GROUP = re.compile(rb"\b(struct_group|struct_group_attr|struct_group_tagged|__struct_group)\s*\(")
 _GROUP_SKIP = {b"struct_group": 1, b"struct_group_attr": 2, b"struct_group_tagged": 2, b"__struct_group": 3}
 
@@ -136,7 +189,4 @@ def _top_level_commas(text: bytes, pos: int) -> tuple[list[int], int]:
 
 def is_attribute_word(word: str) -> bool:
     """True when ``word`` is a known bare attribute macro."""
-    return word in _WORD_SET
-
-
-_WORD_SET = frozenset(ATTRIBUTE_WORDS)
+    return word.encode() in _WORD_SET

@@ -10,10 +10,12 @@ not make sense of in context are re-parsed on their own (see
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
-from tree_sitter import Node, Range
+from tree_sitter import Node, Point, Range
 
 from ..model import Member, Symbol
 from . import members as m
@@ -48,16 +50,31 @@ class ParsedC:
         """The declarations of lines ``first_line``..``last_line`` parsed on
         their own, away from whatever confused the parser around them: first
         just the first declaration's extent, then the whole range."""
-        start = _line_offset(self.blanked, first_line)
-        end = _line_offset(self.blanked, last_line + 1)
+        start, end = self._offset(first_line), self._offset(last_line + 1)
         extent = declaration_end(self.blanked, start, end)
         found = self._parse_range(start, extent) if extent < end else []
         return found or self._parse_range(start, end)
 
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [match.end() for match in re.finditer(rb"\n", self.blanked)]
+
+    def _offset(self, line: int) -> int:
+        """Byte offset where 1-based ``line`` starts (len(blanked) past the end)."""
+        starts = self._line_starts
+        return starts[max(line, 1) - 1] if line <= len(starts) else len(self.blanked)
+
+    def _point(self, offset: int) -> Point:
+        row = bisect.bisect_right(self._line_starts, offset) - 1
+        return Point(row, offset - self._line_starts[row])
+
     def _parse_range(self, start: int, end: int) -> list[Symbol]:
-        masked = re.sub(rb"[^\n]", b" ", self.blanked[:start]) + self.blanked[start:end]
-        walk = _Walk(self.path, self.source, masked)
-        _walk_block(walk, new_parser().parse(masked).root_node, masked)
+        if end <= start:
+            return []
+        parser = new_parser()  # only start..end is parsed; byte offsets stay the file's
+        parser.included_ranges = [Range(self._point(start), self._point(end), start, end)]
+        walk = _Walk(self.path, self.source, self.blanked)
+        _walk_block(walk, parser.parse(self.blanked).root_node, self.blanked)
         for symbol in walk.out:
             symbol.export = self.exports.get(symbol.name, "")
         walk.out.sort(key=lambda s: (s.decl_span[0], s.decl_span[1]))
