@@ -31,10 +31,10 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 parity: $(STAMP)
-	$(PY) bench/parity.py $(if $(KSRC),--srctree $(KSRC))
+	$(PY) bench/parity.py --json bench/results/parity.json $(if $(KSRC),--srctree $(KSRC)) $(PARITY_ARGS)
 
 bench: $(STAMP)
-	$(PY) bench/speed.py $(if $(KSRC),--srctree $(KSRC))
+	$(PY) bench/speed.py --json bench/results/speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
 
 html:
 	@echo "make html: the site arrives with issue 4 (the Sphinx site); not built yet." >&2

@@ -53,7 +53,29 @@ class ParsedC:
         start, end = self._offset(first_line), self._offset(last_line + 1)
         extent = declaration_end(self.blanked, start, end)
         found = self._parse_range(start, extent) if extent < end else []
-        return found or self._parse_range(start, end)
+        return found or self._parse_range(start, end) or self._parse_prototype(start, end)
+
+    def _parse_prototype(self, start: int, end: int) -> list[Symbol]:
+        """Last resort, as kernel-doc reads a function: the text up to the
+        body's ``{``, taken as a prototype (for bodies tree-sitter cannot
+        parse, such as braces split across ``#ifdef`` branches)."""
+        brace = self.blanked.find(b"{", start, end)
+        if brace < 0 or b";" in self.blanked[start:brace]:
+            return []
+        text = self.blanked[:brace] + b";" + self.blanked[brace + 1:]
+        parser = new_parser()
+        parser.included_ranges = [Range(self._point(start), self._point(brace + 1), start, brace + 1)]
+        walk = _Walk(self.path, self.source, text)
+        _walk_block(walk, parser.parse(text).root_node, text)
+        found = [s for s in walk.out if s.kind == "function"]
+        closing = _BODY_END.search(self.blanked, brace, end)
+        last_line = self.blanked.count(b"\n", 0, closing.start()) + 1 if closing else \
+            self.blanked.count(b"\n", 0, max(start, end - 1)) + 1
+        for symbol in found:
+            symbol.export = self.exports.get(symbol.name, "")
+            symbol.decl = symbol.decl.rstrip("{ ;")
+            symbol.decl_span = (symbol.decl_span[0], max(symbol.decl_span[0], last_line))
+        return found
 
     @functools.cached_property
     def _line_starts(self) -> list[int]:
@@ -81,6 +103,11 @@ class ParsedC:
         return walk.out
 
 
+# "#define NAME" followed by blanks only (often an attribute or a comment that
+# was blanked): tree-sitter-c then takes the next line (an "#endif") as the
+# macro's value.  A "0" in place of the last blank keeps offsets and the name.
+_EMPTY_DEFINE = re.compile(rb"^([ \t]*#[ \t]*define[ \t]+\w+(?:\([^()\n]*\))?[ \t]+)[ \t]$", re.M)
+_BODY_END = re.compile(rb"^\}", re.M)
 _STRINGS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'')
 _DEFINE_START = re.compile(rb"\s*#\s*define\b")
 
@@ -143,7 +170,7 @@ class _Walk:
 
 def parse_declarations(source: bytes, path: str = "") -> ParsedC:
     """Find every declaration in ``source`` (the bytes of a C file)."""
-    blanked = blank_attributes(source)
+    blanked = _EMPTY_DEFINE.sub(rb"\g<1>0", blank_attributes(source))
     tree = new_parser().parse(blanked)
     walk = _Walk(path, source, blanked)
     _walk_block(walk, tree.root_node, blanked)

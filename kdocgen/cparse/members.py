@@ -94,7 +94,8 @@ def macro_parameters(source: bytes, params: Node | None) -> list[Member]:
             result.append(Member(text, line=line_of(child)))
         elif text.strip() == "...":
             if result and result[-1].name and _immediately_after(source, child):
-                continue  # named variadic: "args..." is the parameter "args"
+                result[-1].type = "..."  # named variadic: "args..." is the parameter "args"
+                continue
             result.append(Member("...", line=line_of(child)))
     return result
 
@@ -150,6 +151,11 @@ def _field(source: bytes, node: Node, prefix: str, depth: int, level: int = 0) -
     base = _TAGGED_GROUP.sub(r"struct \1", base)
     if not declarators and type_node is not None and type_node.type == "type_identifier":
         return [Member(prefix + base, "", depth=depth, line=line_of(node))]  # a member-list macro
+    if not declarators and type_node is not None and type_node.type in _RECORD_TYPES:
+        tag = type_node.child_by_field_name("name")  # "struct HASH_ALG_COMMON;" names a member
+        if tag is not None:
+            tag_text = source[tag.start_byte:tag.end_byte].decode("utf-8", "replace")
+            return [Member(prefix + tag_text, base, depth=depth, line=line_of(node))]
     result = []
     for declarator in declarators:
         name = declared_name(declarator)

@@ -112,7 +112,9 @@ def _check(path, doc, symbol, candidates, lines, diagnostics) -> Symbol | None:
         warn("cannot-understand", f"cannot understand function prototype: '{doc.name}'")
         return None
     if doc.kind == "function":
-        if symbol.kind not in ("function", "macro"):
+        if symbol.kind == "typedef" and symbol.is_pointer_typedef and symbol.name == doc.name:
+            pass  # kernel-doc documents "foo_t - ..." over a function typedef
+        elif symbol.kind not in ("function", "macro"):
             if symbol.name != doc.name:
                 warn("cannot-understand", f"cannot understand function prototype: '{symbol.decl}'")
                 return None
@@ -125,7 +127,7 @@ def _check(path, doc, symbol, candidates, lines, diagnostics) -> Symbol | None:
         if symbol.kind not in _RECORD_KINDS and not (symbol.kind == "typedef" and _typedef_of_record(symbol, candidates)):
             warn("cannot-parse", "Cannot parse struct or union!")
             return None
-        name = symbol.name
+        name = symbol.name or _typedef_name(candidates)
         if name != doc.name:
             warn("prototype-mismatch",
                  f"expecting prototype for {doc.kind} {doc.name}. Prototype was for {doc.kind} {name} instead")
@@ -137,8 +139,9 @@ def _check(path, doc, symbol, candidates, lines, diagnostics) -> Symbol | None:
             warn("cannot-parse", "Cannot parse enum!")
             return None
         if symbol.name != doc.name and doc.name:
+            name = symbol.name or _typedef_name(candidates)
             warn("prototype-mismatch",
-                 f"expecting prototype for enum {doc.name}. Prototype was for enum {symbol.name} instead")
+                 f"expecting prototype for enum {doc.name}. Prototype was for enum {name} instead")
             return None
         if not symbol.params:
             symbol.params = enum.params
@@ -157,13 +160,18 @@ def _bare(name: str) -> str:
     return name.replace("_noprof", "")
 
 
+def _typedef_name(candidates: list[Symbol]) -> str:
+    """The name a ``typedef struct/enum { ... } NAME;`` gives its anonymous type."""
+    return next((c.name for c in candidates if c.kind == "typedef"), "")
+
+
 def _typedef_of_record(symbol: Symbol, candidates: list[Symbol]) -> bool:
     return any(c.kind in _RECORD_KINDS for c in candidates) or bool(symbol.params)
 
 
 def _document(path, doc: DocComment, symbol: Symbol, lines, diagnostics) -> Symbol:
     """Fill the symbol with the comment and run the parameter checks."""
-    if doc.kind in _RECORD_KINDS and symbol.kind == "typedef":
+    if (doc.kind in _RECORD_KINDS or doc.kind == "enum") and symbol.kind == "typedef":
         symbol.kind = doc.kind
     if doc.kind in _RECORD_KINDS or doc.kind == "enum":
         from .comment import read_inline_docs
@@ -176,9 +184,10 @@ def _document(path, doc: DocComment, symbol: Symbol, lines, diagnostics) -> Symb
     symbol.sections = [s for s in doc.sections if s.body.strip()]
     for section in symbol.sections:
         section.body = _trim(section.body)
-    if symbol.kind in _RECORD_KINDS:
+    if symbol.kind in _RECORD_KINDS or symbol.kind == "enum":
         symbol.params = _public_members(symbol, lines)
-    _describe(path, doc, symbol, diagnostics)
+    has_return = any(s.title == RETURN and s.body for s in doc.sections)
+    _describe(path, doc, symbol, diagnostics, has_return)
     return symbol
 
 
@@ -205,7 +214,8 @@ def _public_members(symbol: Symbol, lines: list[str]) -> list[Member]:
     return [p for p in symbol.params if not any(a <= p.line < b for a, b in hidden)]
 
 
-def _describe(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diagnostic]) -> None:
+def _describe(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diagnostic],
+              has_return: bool) -> None:
     """Copy parameter descriptions; warn about undescribed and excess ones."""
     def warn(rule, message, line):
         diagnostics.append(Diagnostic(path, line, rule, message, symbol=symbol.name))
@@ -218,7 +228,7 @@ def _describe(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diag
         if found is not None:
             param.desc, param.desc_line = found.desc, found.line
             continue
-        if param.name == "..." or param.name == "void" or param.name.startswith("{unnamed_") \
+        if param.name in ("...", "void", "") or param.type == "..." or param.name.startswith("{unnamed_") \
                 or "." in param.name:
             continue
         if symbol.kind == "enum":
@@ -239,9 +249,9 @@ def _describe(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diag
         elif symbol.kind == "function":
             warn("param-excess", f"Excess function parameter '{name}' description in '{symbol.name}'",
                  found.line)
-    if symbol.kind == "function" and symbol.return_type and not _VOID_RETURN.search(symbol.return_type):
-        ret = symbol.section(RETURN)
-        if ret is None or not ret.body:
+    returns = symbol.kind == "function" or symbol.is_pointer_typedef and doc.kind == "function"
+    if returns and symbol.return_type and not _VOID_RETURN.search(symbol.return_type):
+        if not has_return:
             warn("no-return", f"No description found for return value of '{symbol.name}'", doc.name_line)
 
 

@@ -171,6 +171,9 @@ def _identifier(raw: str, lineno: int, start: int, end: int, stray: list[Note]) 
         stray.append(Note(lineno, "not-kernel-doc",
                           "This comment starts with '/**', but isn't a kernel-doc comment. "
                           "Refer Documentation/doc-guide/kernel-doc.rst"))
+        if not purpose:
+            stray.append(Note(lineno, "short-description",
+                              f"missing initial short description on line:\n{raw.rstrip()}"))
         return None
     doc = DocComment(kind, identifier, start, end, lineno, purpose)
     if not purpose:
@@ -200,7 +203,9 @@ class _Body:
             line = lines[index].expandtabs(8)
             lineno = index + 1
             if self.after_blank and _NEW_PARAGRAPH.match(line):
-                self.flush()
+                # kernel-doc stores the section even when only blank lines
+                # followed its heading: "Returns:" then a blank line counts.
+                self.doc.add_section(self.section, self.contents, self.start_line)
                 self.section, self.contents, self.start_line = DESCRIPTION, "", lineno
                 self.after_blank = False
             if self._heading(line, lineno):

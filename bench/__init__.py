@@ -1,0 +1,1 @@
+"""Benchmarks and parity checks for kdocgen (not part of the package)."""

@@ -1,0 +1,75 @@
+"""Reference side: run the kernel's ``scripts/kernel-doc`` one file per
+process and cache the raw results under ``bench/results/``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import RESULTS, parallel
+from bench.kdrst import Item, parse_rst
+from bench.kdwarn import KdWarning, parse_stderr
+
+CACHE_VERSION = 1
+SPHINX = "3.4.3"
+# -enable-lineno tells generated directives apart from directives that are
+# written literally inside DOC blocks, and gives every item its comment line.
+RST_ARGS = ["-rst", "-sphinx-version", SPHINX, "-enable-lineno"]
+WARN_ARGS = ["-none", "-Wall"]
+
+
+def kernel_doc(tree: Path) -> Path:
+    """Path of the tree's kernel-doc script."""
+    return tree / "scripts" / "kernel-doc"
+
+
+def cache_path(tree: Path, files: list[str]) -> Path:
+    """Cache file keyed by tree path, file list and kernel-doc script identity."""
+    st = kernel_doc(tree).stat()
+    h = hashlib.sha256()
+    h.update(f"{CACHE_VERSION}\n{tree}\n{st.st_size}:{int(st.st_mtime)}\n".encode())
+    h.update("\n".join(files).encode())
+    return RESULTS / f"kerneldoc-ref-{h.hexdigest()[:16]}.json"
+
+
+def run_one(tree: Path, path: str) -> dict:
+    """Run kernel-doc -rst and -none -Wall on one file; raw outputs."""
+    script = str(kernel_doc(tree))
+    rst = subprocess.run(["perl", script, *RST_ARGS, path], cwd=tree,
+                         capture_output=True, text=True, errors="replace")
+    warn = subprocess.run(["perl", script, *WARN_ARGS, path], cwd=tree,
+                          capture_output=True, text=True, errors="replace")
+    return {"path": path, "rst": rst.stdout, "rst_stderr": rst.stderr,
+            "rst_rc": rst.returncode, "wall_stderr": warn.stderr}
+
+
+def load_or_run(tree: Path, files: list[str], jobs: int, refresh: bool = False) -> dict:
+    """Raw kernel-doc results for ``files``, from the cache when possible."""
+    path = cache_path(tree, files)
+    if path.is_file() and not refresh:
+        print(f"kernel-doc reference: cached {path.relative_to(RESULTS.parent.parent)}",
+              file=sys.stderr)
+        return json.loads(path.read_text())
+    print(f"kernel-doc reference: running on {len(files)} files with {jobs} jobs",
+          file=sys.stderr)
+    t0 = time.monotonic()
+    raw = parallel(lambda f: run_one(tree, f), files, jobs, "kernel-doc")
+    data = {"tree": str(tree), "files": files, "seconds": time.monotonic() - t0,
+            "results": raw}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    return data
+
+
+def reference(data: dict) -> tuple[dict[str, list[Item]], list[KdWarning]]:
+    """Parsed items per file and all -Wall warnings from raw results."""
+    items: dict[str, list[Item]] = {}
+    warnings: list[KdWarning] = []
+    for res in data["results"]:
+        items[res["path"]] = parse_rst(res["rst"])
+        warnings.extend(parse_stderr(res["wall_stderr"], res["path"]))
+    return items, warnings

@@ -1,0 +1,197 @@
+"""Parse the reStructuredText that ``scripts/kernel-doc -rst`` prints.
+
+The output is produced with ``-sphinx-version 3.4.3`` (optionally with
+``-enable-lineno``).  Each documented item starts with a column-0 C-domain
+directive; DOC blocks start with a ``.. _Title:`` label followed by a
+``**Title**`` line.  Parameters, members and enum constants are the
+double-backquoted entries of the ``**Parameters**``, ``**Members**`` and
+``**Constants**`` blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+DIRECTIVE_RE = re.compile(r"^\.\. c:(function|macro|struct|union|enum|type)::\s*(.*?)\s*$")
+LINENO_RE = re.compile(r"^\.\. LINENO (\d+)\s*$")
+LABEL_RE = re.compile(r"^\.\. _(.*):\s*$")
+BLOCK_RE = re.compile(r"^( *)\*\*(Parameters|Members|Constants)\*\*\s*$")
+TYPEDEF_MARK = "**Typedef**:"
+PLACEHOLDERS = ("{unnamed_struct}", "{unnamed_union}")
+
+DIRECTIVE_KIND = {
+    "function": "function",
+    "macro": "macro",
+    "struct": "struct",
+    "union": "union",
+    "enum": "enum",
+    "type": "typedef",
+}
+
+
+@dataclass
+class Item:
+    """One documented item as kernel-doc rendered it."""
+
+    kind: str
+    name: str
+    line: int = 0
+    params: list[str] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain-dict form used in JSON reports."""
+        return {"kind": self.kind, "name": self.name, "line": self.line,
+                "params": list(self.params)}
+
+
+def function_name(signature: str) -> str:
+    """Name of a ``.. c:function::`` from its signature ``TYPE NAME (ARGS)``."""
+    head = signature.split(" (", 1)[0].split("(", 1)[0]
+    parts = re.split(r"[\s*]+", head.strip())
+    return parts[-1] if parts else head
+
+
+def _split_name(arg: str) -> str:
+    """Declarator name of a plain (non function-pointer) argument."""
+    arg = re.sub(r"\s*:\s*", ":", arg)
+    arg = re.sub(r"\s*\[", "[", arg)
+    if "*" in arg:
+        arg = re.sub(r"(\*+)\s*", r" \1", arg, count=1)
+    m = re.match(r"^(.*\s+)(.*?\[.*\].*)$", arg)
+    words = [m.group(2)] if m else arg.split()
+    last = words[-1] if words else ""
+    bit = re.match(r"^(.*?):(\w+)", last)
+    if bit:
+        last = bit.group(1)
+    return last.lstrip("*").strip()
+
+
+def param_name(entry: str) -> str:
+    """Parameter name from a rendered ``type name`` entry, as kernel-doc names it.
+
+    Handles function pointers ``(*name)(...)``, arrays of pointers,
+    array suffixes, ``...`` and ``name...`` varargs and bare ``void``.
+    """
+    arg = entry.strip()
+    if re.search(r"\(.+\)\s*\(", arg):
+        m = re.search(r"[^(]+\(\*?\s*([\w\[\]\.]*)\s*\)", arg)
+        name = m.group(1) if m else arg
+    elif re.search(r"\(.+\)\s*\[", arg):
+        m = re.search(r"[^(]+\(\s*\*\s*([\w\[\]\.]*?)\s*(\s*\[\s*\w+\s*\]\s*)*\)", arg)
+        name = m.group(1) if m else arg
+    else:
+        name = _split_name(arg)
+    name = re.sub(r"[\[\)].*", "", name)
+    if name.endswith("...") and " " not in arg:
+        name = name[:-3] if re.search(r"\w\.\.\.$", name) else "..."
+    return name
+
+
+def _doc_title(lines: list[str], i: int) -> str | None:
+    """Title if ``lines[i]`` starts a DOC block (label, blank, bold title)."""
+    m = LABEL_RE.match(lines[i])
+    if not m or i + 2 >= len(lines):
+        return None
+    title = m.group(1)
+    if lines[i + 1].strip() or lines[i + 2].rstrip() != f"**{title}**".rstrip():
+        return None
+    return title.strip()
+
+
+def _confirmed(lines: list[str], j: int, macro: bool) -> bool:
+    """True if a ``.. LINENO`` follows at ``j`` (after blanks, and for
+    object/function-like macros one column-0 ````signature```` line).
+
+    With ``-enable-lineno`` every generated item is followed by its line
+    number; directives written by hand inside DOC blocks are not.
+    """
+    n = len(lines)
+    while j < n and not lines[j].strip():
+        j += 1
+    if macro and j < n and lines[j].startswith("``"):
+        j += 1
+        while j < n and not lines[j].strip():
+            j += 1
+    return j < n and LINENO_RE.match(lines[j]) is not None
+
+
+class _Parser:
+    """Line-oriented state machine over one file's rst output."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.cur: Item | None = None
+        self.block: int | None = None
+        self.want_line = False
+
+    def start(self, kind: str, name: str) -> None:
+        """Begin a new item."""
+        self.cur = Item(kind, name)
+        self.items.append(self.cur)
+        self.block = None
+        self.want_line = True
+
+    def directive(self, what: str, arg: str) -> None:
+        """Handle a ``.. c:WHAT:: ARG`` line."""
+        kind = DIRECTIVE_KIND[what]
+        name = function_name(arg) if kind == "function" else arg.split()[0] if arg else ""
+        self.start(kind, name)
+
+    def body_line(self, line: str) -> None:
+        """Handle a line inside the current item."""
+        cur = self.cur
+        if self.block is None:
+            m = BLOCK_RE.match(line)
+            if m:
+                self.block = len(m.group(1))
+            elif cur.kind == "macro" and line.strip().startswith(TYPEDEF_MARK):
+                cur.kind = "typedef"
+            return
+        if not line.strip():
+            return
+        m = re.match(r"^ {%d}``(.*)``\s*$" % self.block, line)
+        if m:
+            self.entry(m.group(1))
+        elif len(line) - len(line.lstrip(" ")) < self.block + 2:
+            self.block = None
+            self.body_line(line)
+
+    def entry(self, text: str) -> None:
+        """Record one parameter/member/constant entry."""
+        cur = self.cur
+        cur.entries.append(text)
+        if text.startswith("#") or text in PLACEHOLDERS:
+            return
+        if cur.kind in ("struct", "union", "enum"):
+            cur.params.append(text)
+        else:
+            cur.params.append(param_name(text))
+
+    def feed(self, lines: list[str]) -> list[Item]:
+        """Parse all lines and return the items."""
+        check = any(LINENO_RE.match(x) for x in lines)
+        for i, line in enumerate(lines):
+            m = LINENO_RE.match(line)
+            if m:
+                if self.want_line and self.cur is not None:
+                    self.cur.line = int(m.group(1))
+                    self.want_line = False
+                continue
+            m = DIRECTIVE_RE.match(line)
+            if m and (not check or _confirmed(lines, i + 1, m.group(1) == "macro")):
+                self.directive(m.group(1), m.group(2))
+                continue
+            title = _doc_title(lines, i) if line.startswith(".. _") else None
+            if title is not None and (not check or _confirmed(lines, i + 3, False)):
+                self.start("doc", title)
+                continue
+            if self.cur is not None and self.cur.kind != "doc":
+                self.body_line(line)
+        return self.items
+
+
+def parse_rst(text: str) -> list[Item]:
+    """Parse kernel-doc ``-rst`` output of one file into items."""
+    return _Parser().feed(text.splitlines())
