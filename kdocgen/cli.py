@@ -75,7 +75,10 @@ def cmd_json(args) -> int:
     def counted():
         nonlocal errors
         for source in sources:
-            errors += sum(d.severity == "error" for d in source.diagnostics)
+            for diag in source.diagnostics:
+                if diag.severity == "error":
+                    errors += 1
+                    print(f"{diag.path}:{diag.line}: error: {diag.message}", file=sys.stderr)
             yield source
     write_json(counted(), sys.stdout, all_symbols=args.all)
     return 1 if errors else 0

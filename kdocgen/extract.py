@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .cparse.attributes import unterminated_comment
 from .cparse.declarations import parse_declarations
 from .kerneldoc.bind import bind
 from .kerneldoc.comment import find_comments
@@ -33,12 +34,22 @@ def extract_source(path: str, data: bytes) -> SourceFile:
     comments, stray = find_comments(lines)
     for note in stray:
         result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
+    _check_unterminated(path, data, result.diagnostics)
     documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
     docs = [s for s in documented if s.kind == "doc"]
     result.symbols = sorted(parsed.symbols + docs, key=lambda s: (s.line, s.kind != "doc"))
     result.exports = parsed.exports
     result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))
     return result
+
+
+def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -> None:
+    """A diagnostic for a block comment still open at the end of the file."""
+    start = unterminated_comment(data)
+    if start >= 0:
+        diagnostics.append(Diagnostic(path, data.count(b"\n", 0, start) + 1, "unterminated-comment",
+                                      "comment starting here is not closed with '*/' "
+                                      "before the end of the file"))
 
 
 def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:

@@ -47,6 +47,7 @@ def test_empty_file():
 def test_unterminated_comment():
     source = extract_source("x.c", DOC_F[:-4] + b" * more text\n\n")
     assert [(d.line, d.rule, d.message) for d in source.diagnostics] == [
+        (1, "unterminated-comment", "comment starting here is not closed with '*/' before the end of the file"),
         (2, "cannot-understand", "cannot understand function prototype: 'f'")]
     assert source.symbols == []
 
@@ -54,13 +55,16 @@ def test_unterminated_comment():
 def test_unterminated_comment_after_declaration():
     source = extract_source("x.c", b"int g(void);\n/**\n * f() - F.\n")
     assert [(s.name, s.documented) for s in source.symbols] == [("g", False)]
-    assert [d.rule for d in source.diagnostics] == ["cannot-understand"]
+    assert [(d.line, d.rule) for d in source.diagnostics] == [(2, "unterminated-comment"),
+                                                              (3, "cannot-understand")]
 
 
 @pytest.mark.parametrize("data", [b"/**", b"/**\n", b"/**\n\n\n", b"/**\n *"])
 def test_lone_opener(data):
     source = extract_source("x.c", data)
-    assert source.symbols == [] and [d.rule for d in source.diagnostics if d.rule != "not-doc-line"] == []
+    assert source.symbols == []
+    assert [(d.line, d.rule) for d in source.diagnostics if d.rule != "not-doc-line"] == [
+        (1, "unterminated-comment")]
 
 
 def test_function_cut_at_end_of_file():

@@ -129,6 +129,20 @@ def _blank_comment(match: re.Match) -> bytes:
     return _NOT_NEWLINE.sub(b" ", text) if text[:1] == b"/" else text
 
 
+def unterminated_comment(source: bytes) -> int:
+    """Byte offset of a ``/*`` comment left open at the end, or -1."""
+    if b"/*" not in source:
+        return -1
+    last = None
+    for last in _LEXEMES.finditer(source):
+        pass
+    if last is not None and last.group().startswith(b"/*") and not last.group().endswith(b"*/"):
+        return last.start()
+    if last is not None and last.group() == b"/*/":
+        return last.start()
+    return -1
+
+
 def blank_comments(source: bytes) -> bytes:
     """Return ``source`` with every comment replaced by spaces (same length)."""
     return _LEXEMES.sub(_blank_comment, source)
