@@ -59,17 +59,23 @@ def _relative(tree: Path, files: list[str]) -> list[str]:
     return result
 
 
-def cmd_json(args) -> int:
-    """kdocgen json: print the documented items of FILEs as one JSON object."""
+def _sources(args, command: str):
+    """The extracted FILEs of a command, in order (None when none given)."""
     from .extract import extract_many
-    from .jsonout import write_json
     files = _files(args)
     if not files:
-        print("kdocgen json: no FILE given", file=sys.stderr)
-        return 2
+        print(f"kdocgen {command}: no FILE given", file=sys.stderr)
+        return None
     tree = _tree(args, files)
-    jobs = args.jobs or os.cpu_count() or 1
-    sources = extract_many(tree, _relative(tree, files), jobs=jobs)
+    return extract_many(tree, _relative(tree, files), jobs=args.jobs or os.cpu_count() or 1)
+
+
+def cmd_json(args) -> int:
+    """kdocgen json: print the documented items of FILEs as one JSON object."""
+    from .jsonout import write_json
+    sources = _sources(args, "json")
+    if sources is None:
+        return 2
     errors = 0
 
     def counted():
@@ -84,6 +90,21 @@ def cmd_json(args) -> int:
     return 1 if errors else 0
 
 
+def cmd_rst(args) -> int:
+    """kdocgen rst: write one reST page per FILE into --out."""
+    from .render.write import write_pages
+    sources = _sources(args, "rst")
+    if sources is None:
+        return 2
+    result = write_pages(sources, Path(args.out), other_symbols=not args.no_other)
+    for path, message in result.errors:
+        print(f"{path}: error: {message}", file=sys.stderr)
+    if not args.quiet:
+        print(f"kdocgen rst: {result.written} written, {result.unchanged} unchanged in {args.out}",
+              file=sys.stderr)
+    return 1 if result.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kdocgen``."""
     parser = argparse.ArgumentParser(prog="kdocgen", description="Documentation generator for Linux kernel sources.")
@@ -93,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_files(js)
     js.add_argument("--all", action="store_true", help="list undocumented declarations too")
     js.set_defaults(func=cmd_json)
+    rst = sub.add_parser("rst", help="write one reST page per source file")
+    _add_files(rst)
+    rst.add_argument("--out", required=True, metavar="DIR", help="where the pages go (DIR/<path>.rst)")
+    rst.add_argument("--no-other", action="store_true",
+                     help="leave out the 'Other symbols' part (undocumented declarations)")
+    rst.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    rst.set_defaults(func=cmd_rst)
     return parser
 
 

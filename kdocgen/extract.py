@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from .cparse.attributes import unterminated_comment
 from .cparse.declarations import parse_declarations
 from .kerneldoc.bind import bind
-from .kerneldoc.comment import find_comments
+from .kerneldoc.comment import find_comments, plain_comment_above
 from .model import Diagnostic, SourceFile
 
 MAX_BYTES = 64 << 20
@@ -37,6 +37,9 @@ def extract_source(path: str, data: bytes) -> SourceFile:
     _check_unterminated(path, data, result.diagnostics)
     documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
     docs = [s for s in documented if s.kind == "doc"]
+    for symbol in parsed.symbols:
+        if not symbol.documented:
+            symbol.plain_comment = plain_comment_above(lines, symbol.decl_span[0])
     result.symbols = sorted(parsed.symbols + docs, key=lambda s: (s.line, s.kind != "doc"))
     result.exports = parsed.exports
     result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))

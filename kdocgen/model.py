@@ -73,6 +73,7 @@ class Symbol:
     documented: bool = False
     plain_comment: str = ""
     is_pointer_typedef: bool = False
+    definition: str = ""
 
     @property
     def line(self) -> int:

@@ -173,8 +173,9 @@ def test_unnamed_parameters():
     fn = item(src, "parse_number")
     assert [(p.name, p.type) for p in fn.params] == [("", "char *"), ("long", "long")]
     assert fn.decl_span == (13, 13) and fn.return_type == "long"
-    # kernel-doc also warns "Function parameter or struct member '' not described".
+    # As kernel-doc: the unnamed "char *" is the parameter '' and is warned about.
     assert warnings(src) == [
+        (13, "param-undescribed", "Function parameter or struct member '' not described in 'parse_number'"),
         (13, "param-undescribed", "Function parameter or struct member 'long' not described in 'parse_number'"),
     ]
 

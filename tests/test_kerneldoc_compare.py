@@ -56,10 +56,6 @@ KNOWN = {
     # kdocgen does not say that a file has no kernel-doc comment.
     "indented_comment.c": ([], [], [], [NO_COMMENTS]),
     "oneline_comment.c": ([], [], [], [NO_COMMENTS]),
-    # kdocgen does not warn about a parameter without a name.
-    "unnamed_params.h": ([], [], [], ["Function parameter or struct member '' not described in 'parse_number'"]),
-    # BUG (see test_extract_fixtures.test_ifdef_braces_in_body): the function is lost.
-    "ifdef_braces.c": ([], ["widget_pick"], ["cannot understand function prototype: 'widget_pick'"], []),
 }
 
 

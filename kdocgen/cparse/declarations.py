@@ -19,7 +19,7 @@ from tree_sitter import Node, Point, Range
 
 from ..model import Member, Symbol
 from . import members as m
-from .attributes import blank_attributes
+from .attributes import blank_attributes, blank_comments
 from .syntax import clean, end_line_of, function_parts, line_of, new_parser, tidy_type
 
 _CONTAINERS = frozenset({
@@ -290,6 +290,7 @@ def _record(walk: _Walk, node: Node, spec: Node) -> None:
     source = walk.source
     params = m.enum_constants(source, body) if kind == "enum" else m.record_members(source, body)
     walk.out.append(Symbol(
+        definition=definition_text(source[node.start_byte:node.end_byte]),
         kind=kind,
         name=source[name.start_byte:name.end_byte].decode("utf-8", "replace") if name else "",
         path=walk.path,
@@ -297,6 +298,14 @@ def _record(walk: _Walk, node: Node, spec: Node) -> None:
         params=params,
         decl=f"{kind} {source[name.start_byte:name.end_byte].decode('utf-8', 'replace')}" if name else kind,
     ))
+
+
+def definition_text(raw: bytes) -> str:
+    """A definition as shown in documentation: comments dropped, trailing
+    blanks and empty lines removed, tabs kept."""
+    text = blank_comments(raw).decode("utf-8", "replace")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line.strip())
 
 
 def _typedef(walk: _Walk, node: Node) -> None:

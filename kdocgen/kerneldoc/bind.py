@@ -228,7 +228,9 @@ def _describe(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diag
         if found is not None:
             param.desc, param.desc_line = found.desc, found.line
             continue
-        if param.name in ("...", "void", "") or param.type == "..." or param.name.startswith("{unnamed_") \
+        if not param.name and symbol.kind in _RECORD_KINDS:
+            continue  # unnamed bit-field padding ("u32 :3;") is not a member
+        if param.name in ("...", "void") or param.type == "..." or param.name.startswith("{unnamed_") \
                 or "." in param.name:
             continue
         if symbol.kind == "enum":

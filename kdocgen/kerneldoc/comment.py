@@ -322,3 +322,36 @@ def _inline_block(doc: DocComment, lines: list[str], index: int, last: int) -> i
                     contents = ""
         index += 1
     return index
+
+
+_PLAIN_LINE = re.compile(r"^\s*(?:/\*+|\*+/|\*(?!/))?\s?(.*?)\s*(?:\*+/)?\s*$")
+
+
+def plain_comment_above(lines: list[str], line: int, limit: int = 60) -> str:
+    """The ``/* ... */`` or ``//`` comment ending right above 1-based ``line``
+    (no blank line between), as plain text; "" when there is none or it is
+    a kernel-doc comment."""
+    index = line - 2
+    if index < 0 or index >= len(lines):
+        return ""
+    last = lines[index].rstrip()
+    if last.lstrip().startswith("//"):
+        first = index
+        while first > 0 and lines[first - 1].lstrip().startswith("//") and index - first < limit:
+            first -= 1
+        return "\n".join(lines[i].lstrip()[2:].strip() for i in range(first, index + 1)).strip()
+    if not last.endswith("*/"):
+        return ""
+    first = index
+    while first >= 0 and "/*" not in lines[first] and index - first < limit:
+        first -= 1
+    if first < 0 or "/*" not in lines[first] or START.match(lines[first]):
+        return ""
+    opening = lines[first]
+    if opening[:opening.index("/*")].strip():
+        return ""  # a trailing comment of code on that line
+    text = [_PLAIN_LINE.match(lines[i]).group(1) for i in range(first, index + 1)]
+    joined = "\n".join(text).strip("\n").strip()
+    if "Copyright" in joined or "SPDX-License-Identifier" in joined:
+        return ""  # the file's header, not a comment on this declaration
+    return joined

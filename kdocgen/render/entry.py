@@ -1,0 +1,228 @@
+"""One symbol as reStructuredText: its C-domain directive and body.
+
+Two styles share this code: ``page`` (the per-file pages, in the style of
+the kernel-doc pages kdocgen follows: label, title, directive, sections as
+sub-headings) and ``directive`` (what the ``kernel-doc`` Sphinx directive
+inserts into hand-written pages: no titles, sections as rubrics).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from ..model import Member, Section, Symbol
+from .inline import escape_all, text_to_rst
+
+_RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[-=~^\"'`#*+<>:.]{3,}\s*$")
+
+
+def prose(body: str) -> list[str]:
+    """A comment body as reST lines that docutils accepts: converted when
+    that parses cleanly, else shown verbatim as a literal block."""
+    converted = text_to_rst(body)
+    if not any(_RISKY_LINE.search(line) for line in converted) or _clean("\n".join(converted)):
+        return converted
+    return ["::", ""] + [INDENT + line if line.strip() else "" for line in body.split("\n")]
+
+
+def _clean(text: str) -> bool:
+    from .check import check_rst  # docutils is only loaded when needed
+    return not check_rst(text)
+
+INDENT = "    "
+DIRECTIVE_OF_KIND = {
+    "function": "c:function", "macro": "c:macro", "struct": "c:struct", "union": "c:union",
+    "enum": "c:enum", "typedef": "c:type", "var": "c:var",
+}
+_SPACES = re.compile(r"\s+")
+
+
+def title_of(symbol: Symbol) -> str:
+    """The heading of an entry (reST-escaped), e.g. ``\\__vmbus_recvpacket``."""
+    if symbol.kind in ("struct", "union", "enum"):
+        return f"{symbol.kind} {escape_all(symbol.name)}"
+    if symbol.kind == "doc":
+        return escape_all(symbol.name)
+    return escape_all(symbol.name)
+
+
+def param_decl(member: Member) -> str:
+    """A parameter as written in a prototype: ``struct foo *name``."""
+    kind, name = member.type, member.name
+    if name in ("...", "void") or not name:
+        return kind or name
+    if kind == "...":
+        return f"{name}..."
+    if not kind:
+        return name
+    if "(*)" in kind:
+        return kind.replace("(*)", f"(*{name})", 1)
+    if "[" in kind:
+        at = kind.index("[")
+        return f"{kind[:at].rstrip()} {name}{kind[at:]}"
+    return f"{kind}{name}" if kind.endswith("*") else f"{kind} {name}"
+
+
+def signature(symbol: Symbol) -> str:
+    """The one-line declaration after the C-domain directive."""
+    if symbol.kind == "function" or symbol.kind == "typedef" and symbol.is_pointer_typedef:
+        params = ", ".join(param_decl(p) for p in symbol.params) or "void"
+        ret = symbol.return_type or "void"
+        name = symbol.name if symbol.kind == "function" else f"(*{symbol.name})"
+        joiner = "" if ret.endswith("*") else " "
+        return _SPACES.sub(" ", f"{ret}{joiner}{name}({params})")
+    if symbol.kind == "macro":
+        if _is_function_like(symbol):
+            return f"{symbol.name}({', '.join(param_decl(p) for p in symbol.params)})"
+        return symbol.name
+    if symbol.kind == "var":
+        ret = symbol.return_type
+        if not ret:
+            return symbol.name
+        joiner = "" if ret.endswith("*") else " "
+        if "[" in ret:
+            at = ret.index("[")
+            return f"{ret[:at].rstrip()} {symbol.name}{ret[at:]}"
+        return f"{ret}{joiner}{symbol.name}"
+    return symbol.name
+
+
+def _is_function_like(symbol: Symbol) -> bool:
+    head = symbol.decl.split(None, 2)
+    return len(head) > 1 and head[0] == "#define" and head[1].startswith(symbol.name + "(") \
+        or bool(symbol.params)
+
+
+def label(name: str) -> str:
+    """A reST hyperlink target line for ``name``."""
+    return f".. _`{name.replace('`', '')}`:"
+
+
+def _describe(member: Member) -> str:
+    if member.desc:
+        return member.desc
+    return {"void": "no arguments", "...": "variable arguments"}.get(member.name, "*undescribed*")
+
+
+def _block(lines: list[str], indent: str) -> list[str]:
+    return [indent + line if line.strip() else "" for line in lines]
+
+
+def field_list(symbol: Symbol, indent: str) -> list[str]:
+    """``:param name:`` / ``:type name:`` blocks of a function or macro."""
+    out: list[str] = []
+    for member in symbol.params:
+        if member.name == "void" or not member.name:
+            continue
+        name = member.name if member.name != "..." else "..."
+        out.append("")
+        out.append(f"{indent}:param {escape_all(name)}:")
+        desc = prose(_describe(member)) if member.desc else [_describe(member)]
+        out.extend(_block(desc, indent + INDENT))
+        if member.type and member.type != "...":
+            out.append(f"{indent}:type {escape_all(name)}: {escape_all(member.type)}")
+    return out
+
+
+def member_list(symbol: Symbol) -> list[str]:
+    """Struct/union members and enum constants as a definition list."""
+    out: list[str] = []
+    for member in symbol.params:
+        if member.name.startswith("{unnamed_") or not member.name:
+            continue
+        if symbol.kind in ("struct", "union") and not member.desc:
+            continue
+        out.append("")
+        out.append(f"``{member.name}``")
+        body = prose(member.desc) if member.desc else ["*undescribed*"]
+        out.extend(_block(body, INDENT))
+    return out
+
+
+def section_slug(title: str) -> str:
+    """The label suffix of a section: ``Description`` -> ``description``."""
+    return re.sub(r"[^\w]+", "-", title.lower()).strip("-")
+
+
+def page_entry(symbol: Symbol, anchor: str) -> list[str]:
+    """An entry in the style of the per-file pages (no trailing blank line)."""
+    if symbol.kind == "doc":
+        return _doc_entry(symbol, anchor)
+    title = title_of(symbol)
+    out = [label(anchor), "", title, "=" * len(title), ""]
+    out += head_block(symbol, "")
+    if symbol.kind in ("struct", "union", "enum") and symbol.definition:
+        out += ["", label(f"{anchor}.definition"), "", "Definition", "-" * 10, "",
+                ".. code-block:: c", ""]
+        out += _block(symbol.definition.expandtabs(8).split("\n"), INDENT)
+    if symbol.kind in ("struct", "union", "enum"):
+        members = member_list(symbol)
+        if members:
+            heading = "Constants" if symbol.kind == "enum" else "Members"
+            out += ["", label(f"{anchor}.{heading.lower()}"), "", heading, "-" * len(heading)]
+            out += members
+    for section in symbol.sections:
+        out += ["", label(f"{anchor}.{section_slug(section.title)}"), ""]
+        heading = escape_all(section.title)
+        out += [heading, "-" * len(heading), ""]
+        out += prose(section.body)
+    return out
+
+
+def head_block(symbol: Symbol, indent: str) -> list[str]:
+    """The C-domain directive with the purpose and the parameter fields."""
+    directive = DIRECTIVE_OF_KIND[symbol.kind]
+    out = [f"{indent}.. {directive}:: {signature(symbol)}"]
+    inner = indent + INDENT
+    if symbol.purpose:
+        out += [""] + _block(prose(symbol.purpose), inner)
+    if symbol.kind in ("function", "macro") or symbol.is_pointer_typedef:
+        out += field_list(symbol, inner)
+    return out
+
+
+def _doc_entry(symbol: Symbol, anchor: str) -> list[str]:
+    title = escape_all(symbol.name)
+    out = [label(anchor), "", title, "=" * len(title), ""]
+    body = symbol.sections[0].body if symbol.sections else ""
+    out += prose(body.strip("\n"))
+    return out
+
+
+def directive_entry(symbol: Symbol) -> list[str]:
+    """An entry for the ``kernel-doc`` directive: no titles, rubrics for
+    sections (safe to insert anywhere in a hand-written page)."""
+    if symbol.kind == "doc":
+        body = symbol.sections[0].body if symbol.sections else ""
+        return prose(body.strip("\n"))
+    out = head_block(symbol, "")
+    inner = INDENT
+    if symbol.kind in ("struct", "union", "enum"):
+        members = member_list(symbol)
+        if members:
+            heading = "Constants" if symbol.kind == "enum" else "Members"
+            out += ["", f"{inner}.. rubric:: {heading}"] + _block(members, inner)
+        if symbol.definition:
+            out += ["", f"{inner}.. rubric:: Definition", "", f"{inner}.. code-block:: c", ""]
+            out += _block(symbol.definition.expandtabs(8).split("\n"), inner + INDENT)
+    for section in symbol.sections:
+        out += ["", f"{inner}.. rubric:: {escape_all(section.title)}", ""]
+        out += _block(prose(section.body), inner)
+    return out
+
+
+def other_entry(symbol: Symbol) -> list[str]:
+    """An undocumented declaration: its directive, location and plain comment."""
+    out = [f".. {DIRECTIVE_OF_KIND[symbol.kind]}:: {signature(symbol)}", ""]
+    first, last = symbol.decl_span
+    where = f"line {first}" if first == last else f"lines {first}-{last}"
+    out.append(f"{INDENT}Defined in ``{symbol.path}`` at {where}.")
+    if symbol.export:
+        out[-1] += f" Exported with ``{symbol.export}``."
+    if symbol.plain_comment:
+        out += [""] + _block(prose(textwrap.dedent(symbol.plain_comment)), INDENT)
+    return out
+
+
+__all__ = ["page_entry", "directive_entry", "other_entry", "signature", "title_of", "Section"]

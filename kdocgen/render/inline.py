@@ -1,0 +1,171 @@
+"""Comment prose to reStructuredText.
+
+Kernel-doc comments are mostly reST already, with kernel-doc's own
+highlights on top: ``@param``, ``%CONST``, ``&struct foo`` (also ``&union``,
+``&enum``, ``&typedef``, ``&struct foo->member``, bare ``&foo``), ``func()``
+and ``$ENVVAR``.  :func:`text_to_rst` converts those, keeps the markup
+authors clearly meant (``literal``, ``**strong**``, ``*emphasis*``, roles,
+hyperlinks, lists, directives, literal blocks) and escapes the rest
+(stray ``*``, ``_``, ``|``, backquotes), so that every comment renders
+cleanly and shows as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Inline constructs that pass through untouched (checked in this order).
+_KEEP = re.compile(
+    r"(?P<literal>``.+?``)"
+    r"|(?P<role>:[\w.+-]+(?::[\w.+-]+)?:`[^`]+`)"
+    r"|(?P<link>`[^`<>]+ <(?:https?|ftp|mailto)[^>`]+>`__?)"
+    r"|(?P<url>\b(?:https?|ftp)://[^\s<>`]+[^\s<>`.,;:!?)\]'\"])"
+    r"|(?P<strong>(?<![\w*\\])\*\*(?=\S)[^*]+?(?<=\S)\*\*(?![\w*]))"
+    r"|(?P<emph>(?<![\w*\\])\*(?=[^\s*])[^*]+?(?<=[^\s*\\])\*(?![\w*]))"
+)
+
+# kernel-doc highlights.
+_HIGHLIGHT = re.compile(
+    r"(?P<typeref>&(?P<tkind>struct|union|enum|typedef)\s+(?P<tname>\w+)(?P<member>(?:(?:\.|->)\w+)+)?)"
+    r"|(?P<bareref>&(?P<bname>[A-Za-z_]\w*)(?P<bmember>(?:(?:\.|->)\w+)+)?)"
+    r"|(?P<param>(?<![\w@])@(?P<pname>\w+(?:(?:\.|->)\w+)*|\.\.\.))"
+    r"|(?P<const>(?<![\w%])%(?P<cname>[-_\w]+))"
+    r"|(?P<env>(?<![\w$])\$(?P<ename>[A-Z_][A-Z0-9_]*))"
+    r"|(?P<func>(?<![\w.>-])(?P<fname>[A-Za-z_]\w*)\(\))"
+)
+
+_SPECIALS = re.compile(r"[*`|\\]|_(?=\W|$)|(?<=\s)_(?=\w)|^_")
+_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:[\w:-]+::|_|\[|\|)")
+_LITERAL_INTRO = re.compile(r"::\s*$")
+_BULLET = re.compile(r"^(\s*)([-*+])(\s+)")
+_ENUMERATED = re.compile(r"^(\s*)(\d+[.)]|#\.|\(\d+\))(\s+)")
+_FIELD = re.compile(r"^(\s*):([\w .-]+):(\s|$)")
+_TABLE_BORDER = re.compile(r"^\s*(?:[=+-]{3,}[ =+-]*|\+[-=+]+\+)\s*$")
+_TABLE_ROW = re.compile(r"^\s*[|+].*[|+]\s*$")
+_SECTION_RULE = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
+
+ROLE_OF_KIND = {"struct": "c:struct", "union": "c:union", "enum": "c:enum", "typedef": "c:type"}
+
+
+def escape(text: str) -> str:
+    """Escape every reST-special character of plain text."""
+    return _SPECIALS.sub(lambda m: "\\" + m.group(), text)
+
+
+def escape_all(text: str) -> str:
+    """Escape text for use where nothing may be markup (titles, field types):
+    ``*``, backquotes, ``|`` and backslashes everywhere, ``_`` where reST
+    would read it (starting or ending a word), as in ``\\__vmbus_recvpacket``."""
+    text = re.sub(r"([*`|\\])", r"\\\1", text)
+    return re.sub(r"(?<![\w\\])_|_(?!\w)", r"\\_", text)
+
+
+def _guarded(markup: str) -> str:
+    """Inline markup that may stand anywhere: escaped spaces on both sides
+    end and start words without showing (``\\ ``x``\\ ``)."""
+    return f"\\ {markup}\\ "
+
+
+def highlight_match(match: re.Match) -> str:
+    """reST for one kernel-doc highlight."""
+    if match.group("typeref"):
+        name, member = match.group("tname"), match.group("member") or ""
+        role = ROLE_OF_KIND[match.group("tkind")]
+        if member:
+            return _guarded(f":{role}:`{escape_all(name + member)} <{name}>`")
+        return _guarded(f":{role}:`{name}`")
+    if match.group("bareref"):
+        name, member = match.group("bname"), match.group("bmember") or ""
+        if member:
+            return _guarded(f":c:type:`{escape_all(name + member)} <{name}>`")
+        return _guarded(f":c:type:`{name}`")
+    if match.group("param"):
+        return _guarded(f"``{match.group('pname')}``")
+    if match.group("const"):
+        return _guarded(f"``{match.group('cname')}``")
+    if match.group("env"):
+        return _guarded(f":envvar:`{match.group('ename')}`")
+    return _guarded(f":c:func:`{match.group('fname')}`")
+
+
+def inline_to_rst(text: str) -> str:
+    """One line of prose: highlights converted, intended markup kept,
+    stray markup escaped."""
+    out: list[str] = []
+    pos = 0
+    for keep in _KEEP.finditer(text):
+        out.append(_plain(text[pos:keep.start()]))
+        out.append(keep.group())
+        pos = keep.end()
+    out.append(_plain(text[pos:]))
+    return "".join(out)
+
+
+def _plain(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for match in _HIGHLIGHT.finditer(text):
+        out.append(escape(text[pos:match.start()]))
+        out.append(highlight_match(match))
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _line_to_rst(line: str) -> str:
+    """A prose line, keeping a leading list or field marker as markup."""
+    for pattern in (_BULLET, _ENUMERATED, _FIELD):
+        match = pattern.match(line)
+        if match:
+            return line[:match.end()] + inline_to_rst(line[match.end():])
+    return inline_to_rst(line)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def text_to_rst(body: str) -> list[str]:
+    """A comment body (several lines) as reST lines.
+
+    Literal blocks (after ``::``) and the content of directives such as
+    ``.. code-block::`` pass through unchanged; other lines are converted
+    with :func:`inline_to_rst`.  Tables and section rules are kept as is.
+    """
+    lines = body.split("\n")
+    result: list[str] = []
+    verbatim_above: int | None = None  # indentation that ends a verbatim block
+    for index, line in enumerate(lines):
+        if verbatim_above is not None:
+            if not line.strip() or _indent(line) > verbatim_above:
+                result.append(line)
+                continue
+            verbatim_above = None
+        stripped = line.strip()
+        directive = _DIRECTIVE.match(line)
+        if directive:
+            result.append(line)
+            verbatim_above = _indent(line)
+            continue
+        if _TABLE_BORDER.match(line) or _TABLE_ROW.match(line) and _in_table(lines, index):
+            result.append(line)
+            continue
+        if _SECTION_RULE.match(line) and index > 0 and lines[index - 1].strip():
+            result.append(line)
+            continue
+        converted = _line_to_rst(line)
+        result.append(converted)
+        if stripped and _LITERAL_INTRO.search(stripped) and not stripped.startswith(".."):
+            verbatim_above = _indent(line)
+    return result
+
+
+def _in_table(lines: list[str], index: int) -> bool:
+    """Whether line ``index`` belongs to a grid table (a border nearby)."""
+    for step in (-1, 1):
+        probe = index + step
+        while 0 <= probe < len(lines) and _TABLE_ROW.match(lines[probe]):
+            probe += step
+        if 0 <= probe < len(lines) and _TABLE_BORDER.match(lines[probe]):
+            return True
+    return False

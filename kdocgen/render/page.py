@@ -1,0 +1,77 @@
+"""A per-file reST page: header, documented entries, other symbols, footer.
+
+The layout follows the kernel-doc page kdocgen takes as its model (the
+``drivers/hv/channel.c`` page): two header comment lines, one entry per
+documented symbol in file order, the footer comment.  After the documented
+entries an "Other symbols" part lists every undocumented function, type,
+macro and variable once, so every symbol of the file has an entry to link to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import SourceFile, Symbol
+from .entry import other_entry, page_entry
+
+HEADER = ".. -*- coding: utf-8; mode: rst -*-"
+FOOTER = ".. This file was automatic generated / don't edit."
+OTHER_TITLE = "Other symbols"
+_INCLUDE_GUARD = re.compile(r"^_*[A-Z0-9_]+_H(?:_\w*)?_*$")
+
+
+def render_page(source: SourceFile, other_symbols: bool = True) -> str:
+    """The whole page of ``source`` as text (ends with a newline)."""
+    lines = [HEADER, f".. src-file: {source.path}", ""]
+    anchors: set[str] = set()
+    documented = [s for s in source.documented]
+    for symbol in documented:
+        anchor = unique_anchor(symbol, anchors)
+        lines += page_entry(symbol, anchor)
+        lines.append("")
+    if other_symbols:
+        others = undocumented(source)
+        if others:
+            lines += [OTHER_TITLE, "=" * len(OTHER_TITLE), ""]
+            for symbol in others:
+                lines += other_entry(symbol)
+                lines.append("")
+    lines.append(FOOTER)
+    return "\n".join(lines) + "\n\n"
+
+
+def unique_anchor(symbol: Symbol, taken: set[str]) -> str:
+    """The label of an entry: its name, made unique within the page."""
+    base = symbol.name if symbol.kind not in ("struct", "union", "enum") or symbol.kind == "doc" \
+        else symbol.name
+    if symbol.kind == "doc":
+        base = f"doc-{symbol.name}"
+    anchor, count = base, 2
+    while anchor.lower() in taken:
+        anchor, count = f"{base}-{count}", count + 1
+    taken.add(anchor.lower())
+    return anchor
+
+
+def undocumented(source: SourceFile) -> list[Symbol]:
+    """The declarations listed under "Other symbols": each (kind, name) once,
+    none that a documented entry already covers, no include guards."""
+    seen = {(_family(s.kind), s.name) for s in source.documented}
+    result = []
+    for symbol in source.symbols:
+        if symbol.documented or not symbol.name or symbol.kind == "doc":
+            continue
+        if symbol.kind == "macro" and _INCLUDE_GUARD.match(symbol.name) and not symbol.params \
+                and symbol.decl.strip() == f"#define {symbol.name}":
+            continue
+        key = (_family(symbol.kind), symbol.name)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(symbol)
+    return result
+
+
+def _family(kind: str) -> str:
+    """Kinds that share the C domain's name space are one family."""
+    return "type" if kind in ("struct", "union", "enum", "typedef") else "object"
