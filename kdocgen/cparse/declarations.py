@@ -305,7 +305,8 @@ def definition_text(raw: bytes) -> str:
     blanks and empty lines removed, tabs kept."""
     text = blank_comments(raw).decode("utf-8", "replace")
     lines = [line.rstrip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line.strip())
+    text = "\n".join(line for line in lines if line.strip())
+    return text + ";" if text.endswith("}") else text
 
 
 def _typedef(walk: _Walk, node: Node) -> None:

@@ -9,6 +9,7 @@ with its line.  Used by the tests on every page and by the lint.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from docutils import nodes, utils
@@ -51,16 +52,31 @@ class Problem:
     message: str
 
 
-def _register() -> None:
-    for name in _C_DIRECTIVES:
-        directives.register_directive(name, _Content)
-    for name in _ROLES:
-        roles.register_local_role(name, _role)
+@contextmanager
+def _stand_ins():
+    """Resolve the Sphinx-only directives and roles to stand-ins during one
+    parse, without touching docutils' registries (Sphinx may be running)."""
+    find_directive, find_role = directives.directive, roles.role
+
+    def directive(name, language, document):
+        if name in _C_DIRECTIVES:
+            return _Content, []
+        return find_directive(name, language, document)
+
+    def role(name, language, lineno, reporter):
+        if name in _ROLES:
+            return _role, []
+        return find_role(name, language, lineno, reporter)
+
+    directives.directive, roles.role = directive, role
+    try:
+        yield
+    finally:
+        directives.directive, roles.role = find_directive, find_role
 
 
 def check_rst(text: str, source_path: str = "<generated>") -> list[Problem]:
     """Every docutils warning or error on ``text`` (empty when clean)."""
-    _register()
     problems: list[Problem] = []
 
     def collect(msg):
@@ -69,7 +85,8 @@ def check_rst(text: str, source_path: str = "<generated>") -> list[Problem]:
     settings = {"report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
                 "file_insertion_enabled": False, "raw_enabled": False,
                 "input_encoding": "unicode"}
-    doctree = publish_doctree(text, source_path=source_path, settings_overrides=settings)
+    with _stand_ins():
+        doctree = publish_doctree(text, source_path=source_path, settings_overrides=settings)
     for msg in doctree.findall(nodes.system_message):
         if msg["level"] >= 2:
             collect(msg)

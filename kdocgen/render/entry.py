@@ -12,6 +12,7 @@ import re
 import textwrap
 
 from ..model import Member, Section, Symbol
+from .cdomain import c_domain_accepts
 from .inline import escape_all, text_to_rst
 
 _RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[-=~^\"'`#*+<>:.]{3,}\s*$")
@@ -134,6 +135,10 @@ def member_list(symbol: Symbol) -> list[str]:
         if symbol.kind in ("struct", "union") and not member.desc:
             continue
         out.append("")
+        if symbol.kind == "enum":  # a C-domain entry, so %CONST can link here
+            out += [f".. c:enumerator:: {member.name}", ""]
+            out.extend(_block(prose(member.desc) if member.desc else ["*undescribed*"], INDENT))
+            continue
         out.append(f"``{member.name}``")
         body = prose(member.desc) if member.desc else ["*undescribed*"]
         out.extend(_block(body, INDENT))
@@ -170,10 +175,20 @@ def page_entry(symbol: Symbol, anchor: str) -> list[str]:
     return out
 
 
+def declaration_line(symbol: Symbol, indent: str) -> str:
+    """The C-domain directive line of an entry; for declarations the domain
+    cannot read (made by macros), the declaration as written, literally."""
+    directive = DIRECTIVE_OF_KIND[symbol.kind]
+    sig = signature(symbol)
+    if c_domain_accepts(directive, sig):
+        return f"{indent}.. {directive}:: {sig}"
+    written = " ".join((symbol.decl or sig).split()).replace("`", "'")
+    return f"{indent}``{written}``"
+
+
 def head_block(symbol: Symbol, indent: str) -> list[str]:
     """The C-domain directive with the purpose and the parameter fields."""
-    directive = DIRECTIVE_OF_KIND[symbol.kind]
-    out = [f"{indent}.. {directive}:: {signature(symbol)}"]
+    out = [declaration_line(symbol, indent)]
     inner = indent + INDENT
     if symbol.purpose:
         out += [""] + _block(prose(symbol.purpose), inner)
@@ -214,7 +229,7 @@ def directive_entry(symbol: Symbol) -> list[str]:
 
 def other_entry(symbol: Symbol) -> list[str]:
     """An undocumented declaration: its directive, location and plain comment."""
-    out = [f".. {DIRECTIVE_OF_KIND[symbol.kind]}:: {signature(symbol)}", ""]
+    out = [declaration_line(symbol, ""), ""]
     first, last = symbol.decl_span
     where = f"line {first}" if first == last else f"lines {first}-{last}"
     out.append(f"{INDENT}Defined in ``{symbol.path}`` at {where}.")

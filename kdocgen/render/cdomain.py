@@ -1,0 +1,41 @@
+"""Will Sphinx's C domain accept a declaration?  Asked of Sphinx's own parser.
+
+Kernel declarations made by macros (``static DEVICE_ATTR_RO(id);``,
+``DEFINE_MUTEX(lock)``) are not C the domain can read; entries for them are
+rendered without a C-domain directive instead of producing a warning.
+"""
+
+from __future__ import annotations
+
+import functools
+from types import SimpleNamespace
+
+from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
+
+_OBJECT_TYPE = {"c:function": ("function", "function"), "c:macro": ("macro", "macro"),
+                "c:struct": ("struct", "struct"), "c:union": ("union", "union"),
+                "c:enum": ("enum", "enum"), "c:enumerator": ("enumerator", "enumerator"),
+                "c:type": ("type", "type"), "c:var": ("member", "var")}
+
+
+@functools.lru_cache(maxsize=1)
+def _config() -> SimpleNamespace:
+    return SimpleNamespace(c_id_attributes=list(ATTRIBUTE_WORDS),
+                           c_paren_attributes=[w for w in ATTRIBUTE_CALLS if w != "__attribute__"],
+                           c_extra_keywords=["alignas", "alignof", "bool", "complex", "imaginary",
+                                             "noreturn", "static_assert", "thread_local"],
+                           c_maximum_signature_line_length=None)
+
+
+def c_domain_accepts(directive: str, signature: str) -> bool:
+    """Whether ``.. directive:: signature`` parses in Sphinx's C domain."""
+    from sphinx.domains.c._parser import DefinitionParser
+    from sphinx.util.cfamily import DefinitionError
+    object_type, directive_type = _OBJECT_TYPE[directive]
+    parser = DefinitionParser(signature, location=("kdocgen", 0), config=_config())
+    try:
+        parser.parse_declaration(object_type, directive_type)
+        parser.assert_end()
+    except DefinitionError:
+        return False
+    return True

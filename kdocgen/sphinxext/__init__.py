@@ -1,0 +1,30 @@
+"""kdocgen's Sphinx extension: ``extensions = ["kdocgen.sphinxext"]``.
+
+Adds the ``kernel-doc`` directive and teaches Sphinx's C domain the kernel's
+attribute macros (``__user``, ``__iomem``, ``__printf(1, 2)`` ...), so that
+kernel prototypes parse without warnings.
+"""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
+from .directive import KernelDocDirective
+
+
+def _teach_c_domain(app, config) -> None:
+    """Add the kernel's attribute macros to the C domain's lists."""
+    words = [w for w in ATTRIBUTE_WORDS if w not in config.c_id_attributes]
+    calls = [w for w in ATTRIBUTE_CALLS if w not in config.c_paren_attributes and w != "__attribute__"]
+    config.c_id_attributes = list(config.c_id_attributes) + words
+    config.c_paren_attributes = list(config.c_paren_attributes) + calls
+
+
+def setup(app):
+    """Register the directive and its configuration."""
+    app.add_config_value("kerneldoc_srctree", "", "env", [str])
+    directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": {}})
+    app.add_directive("kernel-doc", directive)
+    app.connect("config-inited", _teach_c_domain)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}

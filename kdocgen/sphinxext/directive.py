@@ -1,0 +1,148 @@
+"""The ``kernel-doc`` directive: pull declarations into hand-written pages.
+
+Same spelling and options as the kernel's own directive::
+
+    .. kernel-doc:: drivers/hv/vmbus_drv.c
+       :export:                   (symbols exported with EXPORT_SYMBOL*;
+                                   optional globs of more files to look in)
+       :internal:                 (the other documented symbols)
+       :identifiers: a b c        (just these; empty: all)
+       :no-identifiers: a b       (all but these)
+       :functions: a b            (alias of :identifiers:)
+       :doc: Title                (one DOC: block)
+
+Paths are relative to ``kerneldoc_srctree``.  Each source file is parsed
+once per build process, and is registered as a dependency of the pages
+that include it.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
+
+from ..extract import extract_file
+from ..model import SourceFile, Symbol
+from ..render.entry import directive_entry
+
+logger = logging.getLogger(__name__)
+
+
+def _optional_words(argument: str | None) -> list[str]:
+    return (argument or "").split()
+
+
+class KernelDocDirective(SphinxDirective):
+    """``.. kernel-doc:: FILE`` with the kernel directive's options."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    has_content = False
+    option_spec = {
+        "export": directives.unchanged,
+        "internal": directives.unchanged,
+        "identifiers": directives.unchanged,
+        "no-identifiers": directives.unchanged,
+        "functions": directives.unchanged,
+        "doc": directives.unchanged_required,
+    }
+
+    #: parsed files of this build process; set per application by setup()
+    cache: dict = {}
+
+    def run(self) -> list[nodes.Node]:
+        tree = Path(self.config.kerneldoc_srctree or ".")
+        relpath = self.arguments[0]
+        source = self._source(tree, relpath)
+        if source is None:
+            return []
+        lines: list[str] = []
+        for symbol in self._select(tree, source):
+            lines += directive_entry(symbol) + [""]
+        if not lines:
+            return []
+        content = StringList()
+        origin = str(tree / relpath)
+        for index, line in enumerate(lines):
+            content.append(line, origin, index)
+        container = nodes.section() if self.options.get("doc") is not None else nodes.container()
+        nested_parse_with_titles(self.state, content, container)
+        return container.children
+
+    def _source(self, tree: Path, relpath: str) -> SourceFile | None:
+        path = tree / relpath
+        if not path.is_file():
+            logger.warning("kernel-doc: %s: no such file in %s", relpath, tree, location=self.get_location())
+            return None
+        self.env.note_dependency(str(path.resolve()))
+        source = parsed(self.cache, tree, relpath)
+        for diag in source.diagnostics:
+            if diag.severity == "error":
+                logger.warning("kernel-doc: %s:%d: %s", diag.path, diag.line, diag.message,
+                               location=self.get_location())
+        return source
+
+    def _select(self, tree: Path, source: SourceFile) -> list[Symbol]:
+        """The documented symbols the options ask for, in file order."""
+        options = self.options
+        documented = source.documented
+        if "doc" in options:
+            title = options["doc"].strip()
+            found = [s for s in documented if s.kind == "doc" and s.name.strip() == title]
+            if not found:
+                logger.warning("kernel-doc: %s: no 'DOC: %s' block", source.path, title,
+                               location=self.get_location())
+            return found
+        names = _optional_words(options.get("identifiers")) + _optional_words(options.get("functions"))
+        if "identifiers" in options or "functions" in options:
+            if not names:
+                return [s for s in documented if s.kind != "doc"]
+            chosen = [s for s in documented if s.name in names and s.kind != "doc"]
+            missing = sorted(set(names) - {s.name for s in chosen})
+            for name in missing:
+                logger.warning("kernel-doc: %s: '%s' not found", source.path, name,
+                               location=self.get_location())
+            return chosen
+        if "no-identifiers" in options:
+            skip = set(_optional_words(options["no-identifiers"]))
+            return [s for s in documented if s.name not in skip and s.kind != "doc"]
+        if "export" in options or "internal" in options:
+            key = "export" if "export" in options else "internal"
+            exported = self._exported(tree, source, _optional_words(options[key]))
+            if key == "export":
+                return [s for s in documented if s.kind != "doc" and s.name in exported]
+            return [s for s in documented if s.kind != "doc"
+                    and not (s.kind in ("function", "macro") and s.name in exported)]
+        return list(documented)
+
+    def _exported(self, tree: Path, source: SourceFile, patterns: list[str]) -> set[str]:
+        """Names exported in this file and in the files ``patterns`` name."""
+        names = set(source.exports)
+        for pattern in patterns:
+            for path in sorted(glob.glob(str(tree / pattern), recursive=True)):
+                rel = os.path.relpath(path, tree)
+                self.env.note_dependency(str(Path(path).resolve()))
+                names |= set(parsed(self.cache, tree, rel).exports)
+        return names
+
+
+def parsed(cache: dict, tree: Path, relpath: str) -> SourceFile:
+    """The model of a source file, parsed once per build process (``cache``
+    is keyed by path, size and modification time)."""
+    path = tree / relpath
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = (str(path), 0, 0)
+    if key not in cache:
+        cache[key] = extract_file(tree, relpath)
+    return cache[key]
