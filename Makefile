@@ -1,5 +1,7 @@
 # kdocgen — documentation generator for Linux kernel sources.
 #
+#   make html      build the site of a subsystem into _build/html
+#                  (SUBSYSTEM="MAINTAINERS entry" or FILES="a.c b.h"; default Hyper-V)
 #   make test      set up .venv and run the test suite (what CI runs)
 #   make parity    compare kdocgen with the kernel's own scripts/kernel-doc
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
@@ -36,9 +38,21 @@ parity: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/speed.py --json bench/results/speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
 
-html:
-	@echo "make html: the site arrives with issue 4 (the Sphinx site); not built yet." >&2
-	@exit 2
+# The site: kdocgen writes the pages into source/, Sphinx builds them into a
+# copy of the previous site, which replaces it only when the build succeeded.
+SITE_ARGS = $(if $(SUBSYSTEM),--subsystem "$(SUBSYSTEM)") $(if $(FILES),--files "$(FILES)")
+SPHINXOPTS ?= -j auto
+
+html: $(STAMP)
+	$(PY) -m kdocgen site --out source $(SITE_ARGS)
+	@rm -rf _build/html.new && mkdir -p _build
+	@if [ -d _build/html ]; then cp -a _build/html _build/html.new; fi
+	$(PY) -m sphinx -b html -d _build/doctrees $(SPHINXOPTS) . _build/html.new
+	@rm -rf _build/html.old
+	@if [ -d _build/html ]; then mv _build/html _build/html.old; fi
+	@mv _build/html.new _build/html && rm -rf _build/html.old
+	@echo "site: _build/html/index.html"
 
 clean:
 	rm -rf _build build .pytest_cache
+	$(if $(wildcard $(PY)),$(PY) -c "from pathlib import Path; from kdocgen.site.build import clean_generated; clean_generated(Path('source'))")

@@ -105,6 +105,38 @@ def cmd_rst(args) -> int:
     return 1 if result.errors else 0
 
 
+def cmd_site(args) -> int:
+    """kdocgen site: write the Sphinx source of a subsystem's site."""
+    from .maintainers import need_for_entry, find_entry, read_maintainers
+    from .site.build import DEFAULT_SUBSYSTEM, build_site_source, plan_site
+    from .sources import SourcesError, kernel_tree
+    files = args.files.split() if args.files else None
+    try:
+        if args.srctree:
+            tree = Path(args.srctree)
+        else:
+            tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS"])
+            need = list(files or [])
+            if not files:
+                entry = find_entry(read_maintainers(tree), args.subsystem or DEFAULT_SUBSYSTEM)
+                need += need_for_entry(entry)
+            tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS", "Documentation/", *need])
+        plan = plan_site(tree, args.subsystem, files)
+    except SourcesError as err:
+        print(f"kdocgen site: {err}", file=sys.stderr)
+        return 2
+    if not plan.files:
+        print(f"kdocgen site: no .c/.h files selected in {tree}", file=sys.stderr)
+        return 2
+    missing = [f for f in plan.files if not (plan.tree / f).is_file()]
+    for name in missing:
+        print(f"kdocgen site: {name}: no such file in {plan.tree}", file=sys.stderr)
+    figures = build_site_source(plan, Path(args.out), jobs=args.jobs or os.cpu_count() or 1)
+    print(f"kdocgen site: {figures['files']} files, {figures['symbols']} symbols, "
+          f"{figures['documented']} documented -> {args.out}", file=sys.stderr)
+    return 1 if missing else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kdocgen``."""
     parser = argparse.ArgumentParser(prog="kdocgen", description="Documentation generator for Linux kernel sources.")
@@ -121,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="leave out the 'Other symbols' part (undocumented declarations)")
     rst.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     rst.set_defaults(func=cmd_rst)
+    site = sub.add_parser("site", help="write the Sphinx source of a subsystem's site (make html)")
+    site.add_argument("--srctree", default=None, help="kernel tree (default: $KSRC or the Debian cache)")
+    site.add_argument("--subsystem", default=None, help="MAINTAINERS entry (default: Hyper-V)")
+    site.add_argument("--files", default=None, help="explicit space-separated files instead of a subsystem")
+    site.add_argument("--out", default="source", help="folder for the generated pages (default: source)")
+    site.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
+    site.set_defaults(func=cmd_site)
     return parser
 
 

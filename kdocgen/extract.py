@@ -21,8 +21,9 @@ from .model import Diagnostic, SourceFile
 MAX_BYTES = 64 << 20
 
 
-def extract_source(path: str, data: bytes) -> SourceFile:
-    """The model of one file, given its path (as shown) and its bytes."""
+def extract_source(path: str, data: bytes, with_calls: bool = False) -> SourceFile:
+    """The model of one file, given its path (as shown) and its bytes; with
+    ``with_calls``, function symbols also list the functions they call."""
     result = SourceFile(path)
     if b"\0" in data[:8192]:
         result.diagnostics.append(Diagnostic(path, 1, "binary-file", "binary file (NUL bytes), not read",
@@ -30,7 +31,7 @@ def extract_source(path: str, data: bytes) -> SourceFile:
         return result
     text = _decode(path, data, result.diagnostics)
     lines = text.split("\n")
-    parsed = parse_declarations(data, path)
+    parsed = parse_declarations(data, path, with_calls=with_calls)
     comments, stray = find_comments(lines)
     for note in stray:
         result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
@@ -67,7 +68,7 @@ def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
         return data.decode("utf-8", "replace")
 
 
-def extract_file(tree: str | os.PathLike, relpath: str) -> SourceFile:
+def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False) -> SourceFile:
     """Read ``relpath`` below ``tree`` and extract it; read errors become diagnostics."""
     full = Path(tree) / relpath
     try:
@@ -78,7 +79,7 @@ def extract_file(tree: str | os.PathLike, relpath: str) -> SourceFile:
     except OSError as err:
         return _failed(relpath, f"cannot read file: {err.strerror or err}")
     try:
-        return extract_source(relpath, data)
+        return extract_source(relpath, data, with_calls)
     except RecursionError:
         return _failed(relpath, "declarations nested too deeply to parse")
     except Exception as err:  # noqa: BLE001 - one bad file must not stop a run
@@ -90,13 +91,14 @@ def _failed(path: str, message: str) -> SourceFile:
     return SourceFile(path, diagnostics=[Diagnostic(path, 0, "read-error", message, severity="error")])
 
 
-def _extract_pair(args: tuple[str, str]) -> SourceFile:
+def _extract_pair(args: tuple[str, str, bool]) -> SourceFile:
     return extract_file(*args)
 
 
-def extract_many(tree: str | os.PathLike, relpaths: Iterable[str], jobs: int = 1) -> Iterator[SourceFile]:
+def extract_many(tree: str | os.PathLike, relpaths: Iterable[str], jobs: int = 1,
+                 with_calls: bool = False) -> Iterator[SourceFile]:
     """Extract files in order, in ``jobs`` worker processes when above 1."""
-    items = [(str(tree), p) for p in relpaths]
+    items = [(str(tree), p, with_calls) for p in relpaths]
     if jobs <= 1 or len(items) < 8:
         for item in items:
             yield _extract_pair(item)

@@ -74,6 +74,8 @@ class Symbol:
     plain_comment: str = ""
     is_pointer_typedef: bool = False
     definition: str = ""
+    has_body: bool = False
+    calls: list[str] = field(default_factory=list)
 
     @property
     def line(self) -> int:

@@ -50,7 +50,7 @@ def test_every_fixture_has_a_golden_page():
 
 @pytest.mark.parametrize("text, expected", [
     ("Sends data in @buffer directly", "Sends data in \\ ``buffer``\\  directly"),
-    ("returns %NULL or %-ENOMEM", "returns \\ ``NULL``\\  or \\ ``-ENOMEM``\\ "),
+    ("returns %NULL or %-ENOMEM", "returns \\ :c:macro:`NULL`\\  or \\ ``-ENOMEM``\\ "),
     ("see &struct vmbus_channel", "see \\ :c:struct:`vmbus_channel`\\ "),
     ("see &union u and &enum e and &typedef t", "see \\ :c:union:`u`\\  and \\ :c:enum:`e`\\  and \\ :c:type:`t`\\ "),
     ("the &struct foo->bar field", "the \\ :c:struct:`foo->bar <foo>`\\  field"),

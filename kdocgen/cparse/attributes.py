@@ -169,6 +169,8 @@ def unwrap_struct_groups(text: bytes) -> bytes:
     members``, as kernel-doc reads them; lengths are kept."""
     out = bytearray(text)
     for match in _GROUP.finditer(text):
+        if _after_directive(text, match.start()):
+            continue  # "#define struct_group(NAME, MEMBERS...)": the macro itself
         commas, close = _top_level_commas(text, match.end())
         skip = _GROUP_SKIP[match.group(1)]
         if close < 0 or len(commas) < skip:

@@ -20,6 +20,7 @@ from tree_sitter import Node, Point, Range
 from ..model import Member, Symbol
 from . import members as m
 from .attributes import blank_attributes, blank_comments
+from .calls import called_names
 from .syntax import clean, end_line_of, function_parts, line_of, new_parser, tidy_type
 
 _CONTAINERS = frozenset({
@@ -164,15 +165,17 @@ class _Walk:
     path: str
     source: bytes  # original bytes: all display text is cut from here
     blanked: bytes = b""  # the parsed copy: types are cut from here
+    with_calls: bool = False
     out: list[Symbol] = field(default_factory=list)
     error_lines: list[int] = field(default_factory=list)
 
 
-def parse_declarations(source: bytes, path: str = "") -> ParsedC:
-    """Find every declaration in ``source`` (the bytes of a C file)."""
+def parse_declarations(source: bytes, path: str = "", with_calls: bool = False) -> ParsedC:
+    """Find every declaration in ``source`` (the bytes of a C file); with
+    ``with_calls``, also the functions each function body calls."""
     blanked = _EMPTY_DEFINE.sub(rb"\g<1>0", blank_attributes(source))
     tree = new_parser().parse(blanked)
-    walk = _Walk(path, source, blanked)
+    walk = _Walk(path, source, blanked, with_calls=with_calls)
     _walk_block(walk, tree.root_node, blanked)
     exports = {name.decode(): macro.decode() for macro, name in _EXPORT.findall(source)}
     for symbol in walk.out:
@@ -236,6 +239,7 @@ def _function(walk: _Walk, node: Node, declarator: Node | None, body: bool) -> b
     return_type = clean(walk.blanked[node.start_byte:name.start_byte] if walk.blanked
                         else source[node.start_byte:name.start_byte])
     return_type = tidy_type(_STORAGE_WORDS.sub(" ", return_type)).rstrip("(").strip()
+    body_node = node.child_by_field_name("body") if body else None
     walk.out.append(Symbol(
         kind="function",
         name=source[name.start_byte:name.end_byte].decode("utf-8", "replace"),
@@ -245,6 +249,8 @@ def _function(walk: _Walk, node: Node, declarator: Node | None, body: bool) -> b
         return_type=return_type,
         storage=_storage(node, source),
         decl=clean(source[node.start_byte:head_end]).rstrip(";").strip(),
+        has_body=body_node is not None,
+        calls=called_names(body_node, walk.blanked or source) if body_node is not None and walk.with_calls else [],
     ))
     return True
 

@@ -150,13 +150,15 @@ def section_slug(title: str) -> str:
     return re.sub(r"[^\w]+", "-", title.lower()).strip("-")
 
 
-def page_entry(symbol: Symbol, anchor: str) -> list[str]:
-    """An entry in the style of the per-file pages (no trailing blank line)."""
+def page_entry(symbol: Symbol, anchor: str, scope: str | None = None, literal: bool = False) -> list[str]:
+    """An entry in the style of the per-file pages (no trailing blank line);
+    ``scope`` puts its declaration in a C namespace, ``literal`` shows it as
+    text instead of declaring it."""
     if symbol.kind == "doc":
         return _doc_entry(symbol, anchor)
     title = title_of(symbol)
     out = [label(anchor), "", title, "=" * len(title), ""]
-    out += head_block(symbol, "")
+    out += scoped(head_block(symbol, "", literal), scope)
     if symbol.kind in ("struct", "union", "enum") and symbol.definition:
         out += ["", label(f"{anchor}.definition"), "", "Definition", "-" * 10, "",
                 ".. code-block:: c", ""]
@@ -175,20 +177,32 @@ def page_entry(symbol: Symbol, anchor: str) -> list[str]:
     return out
 
 
-def declaration_line(symbol: Symbol, indent: str) -> str:
+def uses_directive(symbol: Symbol) -> bool:
+    """Whether Sphinx's C domain can declare ``symbol`` (else it is shown
+    literally: declarations made by macros)."""
+    return c_domain_accepts(DIRECTIVE_OF_KIND[symbol.kind], signature(symbol))
+
+
+def declaration_line(symbol: Symbol, indent: str, literal: bool = False) -> list[str]:
     """The C-domain directive line of an entry; for declarations the domain
     cannot read (made by macros), the declaration as written, literally."""
-    directive = DIRECTIVE_OF_KIND[symbol.kind]
-    sig = signature(symbol)
-    if c_domain_accepts(directive, sig):
-        return f"{indent}.. {directive}:: {sig}"
-    written = " ".join((symbol.decl or sig).split()).replace("`", "'")
-    return f"{indent}``{written}``"
+    if not literal and uses_directive(symbol):
+        return [f"{indent}.. {DIRECTIVE_OF_KIND[symbol.kind]}:: {signature(symbol)}"]
+    written = " ".join((symbol.decl or signature(symbol)).split()).replace("`", "'")
+    return [f"{indent}``{written}``"]
 
 
-def head_block(symbol: Symbol, indent: str) -> list[str]:
+def scoped(lines: list[str], scope: str | None) -> list[str]:
+    """Wrap an entry in a C namespace (used for non-canonical entries, so
+    their ids do not clash with the canonical entry of the same name)."""
+    if not scope:
+        return lines
+    return [f".. c:namespace-push:: {scope}", ""] + lines + ["", ".. c:namespace-pop::"]
+
+
+def head_block(symbol: Symbol, indent: str, literal: bool = False) -> list[str]:
     """The C-domain directive with the purpose and the parameter fields."""
-    out = [declaration_line(symbol, indent)]
+    out = declaration_line(symbol, indent, literal)
     inner = indent + INDENT
     if symbol.purpose:
         out += [""] + _block(prose(symbol.purpose), inner)
@@ -227,9 +241,9 @@ def directive_entry(symbol: Symbol) -> list[str]:
     return out
 
 
-def other_entry(symbol: Symbol) -> list[str]:
+def other_entry(symbol: Symbol, scope: str | None = None, literal: bool = False) -> list[str]:
     """An undocumented declaration: its directive, location and plain comment."""
-    out = [declaration_line(symbol, ""), ""]
+    out = declaration_line(symbol, "", literal) + [""]
     first, last = symbol.decl_span
     where = f"line {first}" if first == last else f"lines {first}-{last}"
     out.append(f"{INDENT}Defined in ``{symbol.path}`` at {where}.")
@@ -237,7 +251,7 @@ def other_entry(symbol: Symbol) -> list[str]:
         out[-1] += f" Exported with ``{symbol.export}``."
     if symbol.plain_comment:
         out += [""] + _block(prose(textwrap.dedent(symbol.plain_comment)), INDENT)
-    return out
+    return scoped(out, scope)
 
 
 __all__ = ["page_entry", "directive_entry", "other_entry", "signature", "title_of", "Section"]

@@ -82,7 +82,10 @@ def highlight_match(match: re.Match) -> str:
     if match.group("param"):
         return _guarded(f"``{match.group('pname')}``")
     if match.group("const"):
-        return _guarded(f"``{match.group('cname')}``")
+        name = match.group("cname")
+        if re.fullmatch(r"[A-Za-z_]\w*", name):  # a C name: link it (macro, enumerator...)
+            return _guarded(f":c:macro:`{name}`")
+        return _guarded(f"``{name}``")
     if match.group("env"):
         return _guarded(f":envvar:`{match.group('ename')}`")
     return _guarded(f":c:func:`{match.group('fname')}`")

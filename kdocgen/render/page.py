@@ -20,24 +20,55 @@ OTHER_TITLE = "Other symbols"
 _INCLUDE_GUARD = re.compile(r"^_*[A-Z0-9_]+_H(?:_\w*)?_*$")
 
 
-def render_page(source: SourceFile, other_symbols: bool = True) -> str:
-    """The whole page of ``source`` as text (ends with a newline)."""
+def render_page(source: SourceFile, other_symbols: bool = True, site=None) -> str:
+    """The whole page of ``source`` as text (ends with a newline).
+
+    ``site`` (a :class:`kdocgen.site.index.SiteIndex`) makes labels unique
+    across a site and marks non-canonical entries ``:no-index:``."""
     lines = [HEADER, f".. src-file: {source.path}", ""]
     anchors: set[str] = set()
-    documented = [s for s in source.documented]
-    for symbol in documented:
-        anchor = unique_anchor(symbol, anchors)
-        lines += page_entry(symbol, anchor)
+    placement = _Placement(source.path, site)
+    for symbol in source.documented:
+        anchor = site.label(symbol) if site else unique_anchor(symbol, anchors)
+        lines += page_entry(symbol, anchor, *placement.of(symbol))
         lines.append("")
     if other_symbols:
         others = undocumented(source)
         if others:
             lines += [OTHER_TITLE, "=" * len(OTHER_TITLE), ""]
             for symbol in others:
-                lines += other_entry(symbol)
+                lines += other_entry(symbol, *placement.of(symbol))
                 lines.append("")
     lines.append(FOOTER)
     return "\n".join(lines) + "\n\n"
+
+
+class _Placement:
+    """Where a page's entries are declared in Sphinx's single C name space:
+    canonical entries globally, others in the file's namespace, and a name
+    met twice there (a struct and a variable of one name) shown literally."""
+
+    def __init__(self, path: str, site):
+        self.site = site
+        self.scope = "file_" + re.sub(r"\W", "_", path)
+        self.global_names: set[str] = set()
+        self.scoped_names: set[str] = set()
+
+    def of(self, symbol: Symbol) -> tuple[str | None, bool]:
+        """``(scope, literal)`` for ``symbol``'s entry."""
+        if symbol.kind == "doc":
+            return None, False
+        if self.site is None:
+            if symbol.name in self.global_names:
+                return None, True
+            self.global_names.add(symbol.name)
+            return None, False
+        if self.site.is_canonical(symbol):
+            return None, False
+        if symbol.name in self.scoped_names:
+            return None, True
+        self.scoped_names.add(symbol.name)
+        return self.scope, False
 
 
 def unique_anchor(symbol: Symbol, taken: set[str]) -> str:

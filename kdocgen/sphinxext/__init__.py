@@ -10,6 +10,7 @@ from __future__ import annotations
 from .. import __version__
 from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
 from .directive import KernelDocDirective
+from .site import setup_site
 
 
 def _teach_c_domain(app, config) -> None:
@@ -26,5 +27,6 @@ def setup(app):
     directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": {}})
     app.add_directive("kernel-doc", directive)
     app.connect("config-inited", _teach_c_domain)
+    setup_site(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

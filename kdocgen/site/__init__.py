@@ -1,0 +1,1 @@
+"""Building the documentation site of a kernel subsystem."""

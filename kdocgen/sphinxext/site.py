@@ -1,0 +1,167 @@
+"""Site features of the extension (active when ``kdocgen_site`` is set):
+
+- "Calls" and "Called by" lists on function entries, from the call graph of
+  the site's files;
+- references that cannot resolve (a type defined outside the set) render as
+  plain text and are counted in ``_kdocgen/xref-report.json``, never warned;
+- ``sitemap.xml`` (with ``html_baseurl``) and a ``404`` page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docutils import nodes
+from sphinx import addnodes
+
+from ..extract import extract_file
+from ..model import SourceFile
+
+REPORT = "_kdocgen/xref-report.json"
+
+
+@dataclass
+class SiteState:
+    """Per-application state (created in setup, never module-global)."""
+
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    unresolved: Counter = field(default_factory=Counter)
+    resolved: int = 0
+
+    def source(self, tree: str, path: str) -> SourceFile:
+        """The parsed file (once per process)."""
+        if path not in self.sources:
+            self.sources[path] = extract_file(tree, path, with_calls=True)
+        return self.sources[path]
+
+
+def src_file_of(doctree: nodes.Node) -> str | None:
+    """The ``.. src-file: PATH`` comment of a generated page, if any."""
+    for comment in doctree.findall(nodes.comment):
+        text = comment.astext().strip()
+        if text.startswith("src-file:"):
+            return text.split(":", 1)[1].strip()
+    return None
+
+
+def _xref(name: str) -> addnodes.pending_xref:
+    ref = addnodes.pending_xref("", refdomain="c", reftype="func", reftarget=name,
+                                refexplicit=False, refwarn=False)
+    ref += nodes.literal(name + "()", name + "()", classes=["xref", "c", "c-func"])
+    return ref
+
+
+def _name_list(label: str, names: list[str]) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["kdocgen-calls"])
+    para += nodes.strong(label, label)
+    para += nodes.Text(" ")
+    for index, name in enumerate(names):
+        if index:
+            para += nodes.Text(", ")
+        para += _xref(name)
+    return para
+
+
+def _entry_name(desc: addnodes.desc) -> str | None:
+    for sig in desc.findall(addnodes.desc_signature):
+        for name in sig.findall(addnodes.desc_name):
+            return name.astext().strip()
+    return None
+
+
+def add_call_lists(app, doctree: nodes.document) -> None:
+    """doctree-read: Calls / Called by under every function entry."""
+    site = app.config.kdocgen_site
+    path = src_file_of(doctree) if site else None
+    if not path or path not in site.get("files", []):
+        return
+    state: SiteState = app.kdocgen_site_state
+    source = state.source(site["tree"], path)
+    bodies = {s.name: s for s in source.symbols if s.kind == "function" and s.has_body}
+    callers = site.get("callers", {})
+    defined = site.get("defined", {})
+    for desc in doctree.findall(addnodes.desc):
+        if desc.get("domain") != "c" or desc.get("objtype") != "function":
+            continue
+        name = _entry_name(desc)
+        symbol = bodies.get(name)
+        content = next(desc.findall(addnodes.desc_content), None)
+        if not name or content is None:
+            continue
+        calls = [c for c in symbol.calls if c in defined] if symbol else []
+        called_by = sorted({caller for caller, _ in callers.get(name, [])})
+        if calls:
+            content += _name_list("Calls:", calls)
+        if called_by and symbol is not None:
+            content += _name_list("Called by:", called_by)
+
+
+def plain_unresolved(app, env, node, contnode):
+    """missing-reference: show what cannot resolve as plain text, count it."""
+    if not app.config.kdocgen_site:
+        return None
+    domain = node.get("refdomain")
+    if domain not in ("c", "std"):
+        return None
+    app.kdocgen_site_state.unresolved[f"{domain}:{node.get('reftarget', '')}"] += 1
+    return contnode
+
+
+def count_resolved(app, doctree, docname) -> None:
+    """doctree-resolved: count the references that found their target."""
+    if not app.config.kdocgen_site:
+        return
+    for ref in doctree.findall(nodes.reference):
+        if ref.get("internal") and any("xref" in child.get("classes", []) for child in ref.children
+                                       if isinstance(child, nodes.Element)):
+            app.kdocgen_site_state.resolved += 1
+
+
+def write_report(app, exception) -> None:
+    """build-finished: the reference report and the sitemap."""
+    if exception is not None or not app.config.kdocgen_site or app.builder.format != "html":
+        return
+    state: SiteState = app.kdocgen_site_state
+    out = Path(app.outdir)
+    report = {"resolved": state.resolved, "unresolved": sum(state.unresolved.values()),
+              "unresolved_targets": dict(sorted(state.unresolved.items()))}
+    (out / REPORT).parent.mkdir(parents=True, exist_ok=True)
+    (out / REPORT).write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    _write_sitemap(app, out)
+
+
+def _write_sitemap(app, out: Path) -> None:
+    base = (app.config.html_baseurl or "").rstrip("/")
+    if not base:
+        return
+    urls = [f"{base}/{app.builder.get_target_uri(doc)}" for doc in sorted(app.env.found_docs)]
+    body = "".join(f"  <url><loc>{escape(url)}</loc></url>\n" for url in urls)
+    (out / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                     f"{body}</urlset>\n")
+
+
+def not_found_page(app):
+    """html-collect-pages: a plain 404 page (served at any URL, so it uses
+    no relative links but the one back to the site's root)."""
+    if not app.config.kdocgen_site:
+        return
+    base = (app.config.html_baseurl or "").rstrip("/") or "/"
+    body = ("<h1>Page not found</h1><p>This page does not exist (any more). "
+            f'Start again from the <a href="{escape(base)}">front page</a>.</p>')
+    yield "404", {"title": "Page not found", "body": body}, "page.html"
+
+
+def setup_site(app) -> None:
+    """Register the site features."""
+    app.add_config_value("kdocgen_site", {}, "env", [dict])
+    app.kdocgen_site_state = SiteState()
+    app.connect("doctree-read", add_call_lists)
+    app.connect("missing-reference", plain_unresolved)
+    app.connect("doctree-resolved", count_resolved)
+    app.connect("build-finished", write_report)
+    app.connect("html-collect-pages", not_found_page)
