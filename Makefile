@@ -13,7 +13,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 KSRC   ?=
-export KSRC
+SITE_URL ?=
+export KSRC SITE_URL
 
 STAMP := $(VENV)/.installed
 

@@ -37,3 +37,34 @@ def kernel_tree_path():
         if os.environ.get("CI"):
             raise
         pytest.skip(f"no kernel tree: {exc}")
+
+
+@pytest.fixture(scope="session")
+def hyperv_site(kernel_tree_path, tmp_path_factory):
+    """The Hyper-V site built as ``make html`` builds it, with -W --keep-going.
+
+    Returns ``(html_dir, warnings_text, status)``.  Built once per session.
+    """
+    import shutil
+    from pathlib import Path
+
+    from sphinx.cmd.build import build_main
+
+    from kdocgen.site.build import build_site_source, plan_site
+
+    root = Path(__file__).resolve().parents[1]
+    work = tmp_path_factory.mktemp("site")
+    for name in ("conf.py", "index.rst"):
+        shutil.copy(root / name, work / name)
+    build_site_source(plan_site(Path(kernel_tree_path)), work / "source", jobs=2,
+                      progress=lambda message: None)
+    html = work / "_build" / "html"
+    warnings = work / "warnings.txt"
+    os.environ["SITE_URL"] = "https://docs.example.org/hyperv"
+    try:
+        status = build_main(["-W", "--keep-going", "-q", "-j", "2", "-b", "html", "-d",
+                             str(work / "_build" / "doctrees"), "-w", str(warnings),
+                             str(work), str(html)])
+    finally:
+        os.environ.pop("SITE_URL", None)
+    return html, warnings.read_text(), status
