@@ -18,9 +18,29 @@ from .inline import escape_all, text_to_rst
 _RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[-=~^\"'`#*+<>:.]{3,}\s*$")
 
 
+MAX_LINE = 4000  # docutils refuses lines over 10,000 characters
+
+
+def wrap_overlong(body: str) -> str:
+    """Break lines longer than MAX_LINE (at a space where there is one)."""
+    if len(body) <= MAX_LINE or all(len(line) <= MAX_LINE for line in body.split("\n")):
+        return body
+    out = []
+    for line in body.split("\n"):
+        indent = line[:len(line) - len(line.lstrip())]
+        while len(line) > MAX_LINE:
+            cut = line.rfind(" ", len(indent) + 1, MAX_LINE)
+            cut = cut if cut > len(indent) else MAX_LINE
+            out.append(line[:cut])
+            line = indent + line[cut:].lstrip(" ")
+        out.append(line)
+    return "\n".join(out)
+
+
 def prose(body: str) -> list[str]:
     """A comment body as reST lines that docutils accepts: converted when
     that parses cleanly, else shown verbatim as a literal block."""
+    body = wrap_overlong(body)
     converted = text_to_rst(body)
     if not any(_RISKY_LINE.search(line) for line in converted) or _clean("\n".join(converted)):
         return converted

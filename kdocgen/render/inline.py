@@ -35,7 +35,24 @@ _HIGHLIGHT = re.compile(
 )
 
 _SPECIALS = re.compile(r"[*`|\\]|_(?=\W|$)|(?<=\s)_(?=\w)|^_")
-_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:[\w:-]+::|_|\[|\|)")
+_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:(?P<name>[\w:-]+)::|(?P<target>_)|\[|(?P<subst>\|))")
+_TARGET_URL = re.compile(r"^\s*\.\.\s+_[^:]*:\s*(?P<url>\S*)")
+
+#: Directives a comment may use: they only format the comment's own text.
+#: Anything else (raw, include, literalinclude, image, figure, csv-table with
+#: :file:, toctree, substitution definitions ...) is shown as text, so comment
+#: text can never inject HTML or pull files from the build machine.
+SAFE_DIRECTIVES = frozenset({
+    "code-block", "code", "sourcecode", "highlight", "note", "warning", "important", "tip",
+    "hint", "attention", "caution", "danger", "error", "admonition", "seealso", "rubric",
+    "versionadded", "versionchanged", "deprecated", "list-table", "table", "math",
+    "container", "topic", "sidebar", "epigraph", "highlights", "pull-quote", "compound",
+    "line-block", "parsed-literal", "centered", "hlist", "glossary", "productionlist",
+    "c:function", "c:macro", "c:struct", "c:union", "c:enum", "c:enumerator", "c:type",
+    "c:var", "c:member", "kernel-doc",
+})
+_SAFE_SCHEMES = ("http://", "https://", "ftp://", "mailto:", "#")
+_UNSAFE_URI = re.compile(r"\b(javascript|vbscript|data|file):", re.I)
 _LITERAL_INTRO = re.compile(r"::\s*$")
 _BULLET = re.compile(r"^(\s*)([-*+])(\s+)")
 _ENUMERATED = re.compile(r"^(\s*)(\d+[.)]|#\.|\(\d+\))(\s+)")
@@ -48,8 +65,25 @@ ROLE_OF_KIND = {"struct": "c:struct", "union": "c:union", "enum": "c:enum", "typ
 
 
 def escape(text: str) -> str:
-    """Escape every reST-special character of plain text."""
-    return _SPECIALS.sub(lambda m: "\\" + m.group(), text)
+    """Escape every reST-special character of plain text (and the colon of
+    script-like URI schemes, so docutils does not make them links)."""
+    text = _SPECIALS.sub(lambda m: "\\" + m.group(), text)
+    return _UNSAFE_URI.sub(lambda m: m.group(1) + "\\:", text)
+
+
+def safe_directive(line: str) -> bool:
+    """Whether a ``..`` line from a comment may stay markup."""
+    match = _DIRECTIVE.match(line)
+    if match is None:
+        return False
+    if match.group("subst"):
+        return False
+    if match.group("target"):
+        url = _TARGET_URL.match(line)
+        target = url.group("url") if url else ""
+        return not target or target.endswith("_") or target.startswith(_SAFE_SCHEMES)
+    name = match.group("name")
+    return name is None or name in SAFE_DIRECTIVES
 
 
 def escape_all(text: str) -> str:
@@ -146,9 +180,13 @@ def text_to_rst(body: str) -> list[str]:
             verbatim_above = None
         stripped = line.strip()
         directive = _DIRECTIVE.match(line)
-        if directive:
+        if directive and safe_directive(line):
             result.append(line)
             verbatim_above = _indent(line)
+            continue
+        if directive:  # not allowed from comment text: shown as text
+            lead = directive.group(1)
+            result.append(f"{lead}\\.. {inline_to_rst(line[len(lead) + 2:].lstrip())}")
             continue
         if _TABLE_BORDER.match(line) or _TABLE_ROW.match(line) and _in_table(lines, index):
             result.append(line)

@@ -13,6 +13,7 @@ import re
 
 from ..model import SourceFile, Symbol
 from .entry import other_entry, page_entry
+from .inline import escape_all
 
 HEADER = ".. -*- coding: utf-8; mode: rst -*-"
 FOOTER = ".. This file was automatic generated / don't edit."
@@ -26,6 +27,9 @@ def render_page(source: SourceFile, other_symbols: bool = True, site=None) -> st
     ``site`` (a :class:`kdocgen.site.index.SiteIndex`) makes labels unique
     across a site and marks non-canonical entries ``:no-index:``."""
     lines = [HEADER, f".. src-file: {source.path}", ""]
+    if site is not None:  # in a site every page needs its own title: the file
+        rule = "#" * len(escape_all(source.path))
+        lines += [rule, escape_all(source.path), rule, ""]
     anchors: set[str] = set()
     placement = _Placement(source.path, site)
     for symbol in source.documented:

@@ -34,19 +34,19 @@ def _rank(symbol: Symbol) -> tuple:
 class SiteIndex:
     """Canonical owners, labels and the call graph of a site."""
 
-    owner: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
-    labels: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    owner: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)
+    labels: dict[tuple[str, str, int, str], str] = field(default_factory=dict)
     callers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     defined: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def is_canonical(self, symbol: Symbol) -> bool:
         """Whether ``symbol`` is the entry that gets the C-domain id."""
-        return self.owner.get((family(symbol.kind), symbol.name)) == (symbol.path, symbol.decl_span[0])
+        return self.owner.get((family(symbol.kind), symbol.name)) == (symbol.path, symbol.decl_span[0],
+                                                                      symbol.kind)
 
     def label(self, symbol: Symbol) -> str:
         """The site-unique label of an entry."""
-        return self.labels.get((symbol.path, symbol.name, symbol.decl_span[0]),
-                               f"{symbol.path}:{symbol.name}")
+        return self.labels.get(_label_key(symbol), f"{symbol.path}:{symbol.name}")
 
 
 def entry_symbols(source: SourceFile) -> list[Symbol]:
@@ -67,14 +67,13 @@ def build_index(sources: list[SourceFile]) -> SiteIndex:
             key = (family(symbol.kind), symbol.name)
             if key not in best or _rank(symbol) < _rank(best[key]):
                 best[key] = symbol
-    index.owner = {key: (s.path, s.decl_span[0]) for key, s in best.items()}
+    index.owner = {key: (s.path, s.decl_span[0], s.kind) for key, s in best.items()}
     taken: set[str] = set()
     for symbol in sorted(best.values(), key=lambda s: (s.path, s.decl_span[0], s.name)):
         _claim(index, taken, symbol, symbol.name)
     for source in ordered:
         for symbol in entry_symbols(source):
-            key = (symbol.path, symbol.name, symbol.decl_span[0])
-            if key not in index.labels:
+            if _label_key(symbol) not in index.labels:
                 base = f"{symbol.path}:doc-{symbol.name}" if symbol.kind == "doc" else f"{symbol.path}:{symbol.name}"
                 _claim(index, taken, symbol, base)
     _call_graph(index, ordered)
@@ -86,7 +85,11 @@ def _claim(index: SiteIndex, taken: set[str], symbol: Symbol, base: str) -> None
     while label.lower() in taken or label.lower() + ".description" in taken:
         label, count = f"{base}-{count}", count + 1
     taken.add(label.lower())
-    index.labels[(symbol.path, symbol.name, symbol.decl_span[0])] = label
+    index.labels[_label_key(symbol)] = label
+
+
+def _label_key(symbol: Symbol) -> tuple[str, str, int, str]:
+    return (symbol.path, symbol.name, symbol.decl_span[0], symbol.kind)
 
 
 def _call_graph(index: SiteIndex, sources: list[SourceFile]) -> None:

@@ -36,8 +36,12 @@ from ..render.entry import directive_entry
 logger = logging.getLogger(__name__)
 
 
+_KEYWORDS = {"struct", "union", "enum", "typedef"}
+
+
 def _optional_words(argument: str | None) -> list[str]:
-    return (argument or "").split()
+    """Names given to an option; ``struct foo`` is written for ``foo``."""
+    return [word for word in (argument or "").split() if word not in _KEYWORDS]
 
 
 class KernelDocDirective(SphinxDirective):
