@@ -11,6 +11,7 @@ from .. import __version__
 from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
 from .directive import KernelDocDirective
 from .site import setup_site
+from .sourceview import setup_sourceview
 
 
 def _teach_c_domain(app, config) -> None:
@@ -28,5 +29,6 @@ def setup(app):
     app.add_directive("kernel-doc", directive)
     app.connect("config-inited", _teach_c_domain)
     setup_site(app)
+    setup_sourceview(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}
