@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -73,6 +74,12 @@ class KernelDocDirective(SphinxDirective):
             lines += directive_entry(symbol) + [""]
         if not lines:
             return []
+        site_files = (self.config.kdocgen_site or {}).get("files", ())
+        if relpath in site_files:
+            # The file's API page holds the canonical entries; these go in a
+            # namespace of this document so the C domain has no duplicates.
+            scope = "doc_" + re.sub(r"\W", "_", self.env.docname)
+            lines = [f".. c:namespace-push:: {scope}", ""] + lines + [".. c:namespace-pop::", ""]
         content = StringList()
         origin = str(tree / relpath)
         for index, line in enumerate(lines):
