@@ -21,7 +21,7 @@ kerneldoc_srctree = kdocgen_site.get("tree", os.environ.get("KSRC", ""))
 
 exclude_patterns = [
     "_build", ".venv", "build", "tests", "bench", ".ci", ".github", ".pytest_cache",
-    ".hypothesis", "README.md", "**/*.egg-info", "source/_landing.rst",
+    ".hypothesis", "README.md", "**/*.egg-info", "source/_landing.rst", "source/README.rst",
 ]
 
 html_theme = "furo"

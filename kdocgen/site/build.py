@@ -9,6 +9,7 @@ hand-written pages (anything not listed in the previous manifest) never are.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,7 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
         write_if_changed(path, render_page(source, site=index))
         written.append(path.relative_to(out).as_posix())
     written += _copy_docs(plan, out)
-    landing = render_landing(plan, sources, figures, [_docname(out, p) for p in written if p.startswith("Documentation/")])
+    landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)])
     write_if_changed(out / "_landing.rst", landing)
     write_if_changed(out / SITE_DATA, json.dumps(_site_data(plan, out, index), indent=1, sort_keys=True) + "\n")
     _remove_stale(out, previous, set(written))
@@ -80,6 +81,28 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
 
 def _docname(out: Path, rel: str) -> str:
     return f"{out.name}/{rel.rsplit('.', 1)[0]}"
+
+
+_TOCTREE_ENTRY = re.compile(r"^\s{2,}(?:[^<\n]*<)?([\w./-]+?)>?\s*$")
+
+
+def _top_docs(out: Path, written: list[str]) -> list[str]:
+    """The narrative pages no other narrative page's toctree includes."""
+    docs = [p for p in written if p.startswith("Documentation/")]
+    included: set[str] = set()
+    for rel in docs:
+        base = Path(rel).parent
+        in_toctree = False
+        for line in (out / rel).read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.strip().startswith(".. toctree::"):
+                in_toctree = True
+            elif in_toctree and line.strip() and not line.startswith((" ", "\t")):
+                in_toctree = False
+            elif in_toctree and not line.strip().startswith(":"):
+                entry = _TOCTREE_ENTRY.match(line)
+                if entry:
+                    included.add((base / entry.group(1)).as_posix())
+    return [rel for rel in docs if rel.rsplit(".", 1)[0] not in included]
 
 
 def site_figures(sources: list[SourceFile]) -> dict:

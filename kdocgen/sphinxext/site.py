@@ -84,6 +84,10 @@ def add_call_lists(app, doctree: nodes.document) -> None:
     bodies = {s.name: s for s in source.symbols if s.kind == "function" and s.has_body}
     callers = site.get("callers", {})
     defined = site.get("defined", {})
+    tree = Path(site["tree"])
+    depends = {path} | {caller_path for name in bodies for _, caller_path in callers.get(name, [])}
+    for dependency in sorted(depends):
+        app.env.note_dependency(str(tree / dependency))
     for desc in doctree.findall(addnodes.desc):
         if desc.get("domain") != "c" or desc.get("objtype") != "function":
             continue
@@ -158,7 +162,10 @@ def not_found_page(app):
 
 def setup_site(app) -> None:
     """Register the site features."""
-    app.add_config_value("kdocgen_site", {}, "env", [dict])
+    # Not a rebuild trigger: each page notes the files it depends on instead
+    # (its own source and the files calling into it), so editing one .c file
+    # re-reads only the pages whose text or call lists can change.
+    app.add_config_value("kdocgen_site", {}, "", [dict])
     app.kdocgen_site_state = SiteState()
     app.connect("doctree-read", add_call_lists)
     app.connect("missing-reference", plain_unresolved)

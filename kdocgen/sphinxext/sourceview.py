@@ -315,6 +315,9 @@ def token_lines(text: str) -> list[list[list]]:
     if not text:
         return []
     text = text.replace("\r\n", "\n").replace("\r", "\u240d")  # keep line numbers
+    # Tabs become spaces (8-column stops, as the kernel writes them): in the
+    # page, tab stops would count from the line number, not from the code.
+    text = "\n".join(line.expandtabs(8) for line in text.split("\n"))
     lexer = CLexer(stripnl=False, ensurenl=False, tabsize=0)
     lines: list[list[list]] = [[]]
     for ttype, value in lexer.get_tokens(text):
