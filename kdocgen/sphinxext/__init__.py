@@ -10,6 +10,7 @@ from __future__ import annotations
 from .. import __version__
 from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
 from .directive import KernelDocDirective
+from .flattable import setup_flattable
 from .site import setup_site
 from .sourceview import setup_sourceview
 
@@ -30,5 +31,6 @@ def setup(app):
     app.connect("config-inited", _teach_c_domain)
     setup_site(app)
     setup_sourceview(app)
+    setup_flattable(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}
