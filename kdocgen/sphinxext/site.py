@@ -29,8 +29,7 @@ class SiteState:
     """Per-application state (created in setup, never module-global)."""
 
     sources: dict[str, SourceFile] = field(default_factory=dict)
-    unresolved: Counter = field(default_factory=Counter)
-    resolved: int = 0
+    unresolved: dict[str, Counter] = field(default_factory=dict)  # per document
 
     def source(self, tree: str, path: str) -> SourceFile:
         """The parsed file (once per process)."""
@@ -111,28 +110,46 @@ def plain_unresolved(app, env, node, contnode):
     domain = node.get("refdomain")
     if domain not in ("c", "std"):
         return None
-    app.kdocgen_site_state.unresolved[f"{domain}:{node.get('reftarget', '')}"] += 1
+    counter = app.kdocgen_site_state.unresolved.setdefault(node.get("refdoc", ""), Counter())
+    counter[f"{domain}:{node.get('reftarget', '')}"] += 1
     return contnode
 
 
+def _page_report(app, docname: str) -> Path:
+    return Path(app.outdir) / "_kdocgen" / "xrefs" / (docname + ".json")
+
+
 def count_resolved(app, doctree, docname) -> None:
-    """doctree-resolved: count the references that found their target."""
-    if not app.config.kdocgen_site:
+    """doctree-resolved: this page's resolved and unresolved references, kept
+    beside the output so incremental builds still report the whole site."""
+    if not app.config.kdocgen_site or app.builder.format != "html":
         return
-    for ref in doctree.findall(nodes.reference):
-        if ref.get("internal") and any("xref" in child.get("classes", []) for child in ref.children
-                                       if isinstance(child, nodes.Element)):
-            app.kdocgen_site_state.resolved += 1
+    resolved = sum(1 for ref in doctree.findall(nodes.reference)
+                   if ref.get("internal") and any("xref" in child.get("classes", [])
+                                                  for child in ref.children
+                                                  if isinstance(child, nodes.Element)))
+    unresolved = app.kdocgen_site_state.unresolved.pop(docname, Counter())
+    target = _page_report(app, docname)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"resolved": resolved, "unresolved": dict(sorted(unresolved.items()))},
+                                 sort_keys=True) + "\n")
 
 
 def write_report(app, exception) -> None:
-    """build-finished: the reference report and the sitemap."""
+    """build-finished: the reference report of the whole site, and the sitemap."""
     if exception is not None or not app.config.kdocgen_site or app.builder.format != "html":
         return
-    state: SiteState = app.kdocgen_site_state
     out = Path(app.outdir)
-    report = {"resolved": state.resolved, "unresolved": sum(state.unresolved.values()),
-              "unresolved_targets": dict(sorted(state.unresolved.items()))}
+    resolved, unresolved = 0, Counter()
+    for docname in sorted(app.env.found_docs):
+        try:
+            page = json.loads(_page_report(app, docname).read_text())
+        except (OSError, ValueError):
+            continue
+        resolved += page["resolved"]
+        unresolved.update(page["unresolved"])
+    report = {"resolved": resolved, "unresolved": sum(unresolved.values()),
+              "unresolved_targets": dict(sorted(unresolved.items()))}
     (out / REPORT).parent.mkdir(parents=True, exist_ok=True)
     (out / REPORT).write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
     _write_sitemap(app, out)
