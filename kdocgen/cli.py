@@ -137,6 +137,69 @@ def cmd_site(args) -> int:
     return 1 if missing else 0
 
 
+def _lint_tree(args) -> Path:
+    """The tree lint paths are relative to: --srctree, $KSRC, the kernel tree
+    holding the first absolute path, or the current directory."""
+    if args.srctree:
+        return Path(args.srctree)
+    if os.environ.get("KSRC"):
+        return Path(os.environ["KSRC"])
+    for name in args.paths:
+        path = Path(name).resolve()
+        for parent in [path, *path.parents]:
+            if (parent / "MAINTAINERS").is_file() and (parent / "Makefile").is_file():
+                return parent
+    return Path.cwd()
+
+
+def cmd_lint(args) -> int:
+    """kdocgen lint: kernel-doc checks and more; exit 1 on findings."""
+    from .lint.baseline import BaselineError, load_baseline, new_findings, write_baseline
+    from .lint.config import ConfigError, apply, fails, find_config, load_config, merge
+    from .lint.output import render
+    from .lint.run import expand_paths, lint
+    try:
+        if args.subsystem:
+            from .maintainers import entry_files, find_entry, need_for_entry, read_maintainers
+            from .sources import SourcesError, kernel_tree
+            try:
+                tree = Path(args.srctree) if args.srctree else kernel_tree(os.environ.get("KSRC") or None)
+                entry = find_entry(read_maintainers(tree), args.subsystem)
+                if not args.srctree:
+                    tree = kernel_tree(os.environ.get("KSRC") or None,
+                                       need=["MAINTAINERS", "include/", *need_for_entry(entry)])
+                files = entry_files(tree, entry)
+            except SourcesError as err:
+                print(f"kdocgen lint: {err}", file=sys.stderr)
+                return 2
+        elif args.paths:
+            tree = _lint_tree(args)
+            files = expand_paths(tree, args.paths)
+        else:
+            print("kdocgen lint: give PATHs or --subsystem", file=sys.stderr)
+            return 2
+        config_path = Path(args.config) if args.config else find_config(tree)
+        config = merge(load_config(config_path), select=args.select, ignore=args.ignore,
+                       severity=args.severity, fail_on=args.fail_on, baseline=args.baseline)
+        findings = apply(config, lint(tree, files, jobs=args.jobs or os.cpu_count() or 1,
+                                      reference_scope=config.references))
+        if args.write_baseline:
+            write_baseline(Path(args.write_baseline), findings)
+            print(f"kdocgen lint: {len(findings)} findings recorded in {args.write_baseline}", file=sys.stderr)
+            return 0
+        if config.baseline:
+            findings = new_findings(findings, load_baseline(Path(config.baseline)))
+    except FileNotFoundError as err:
+        print(f"kdocgen lint: {err.args[0] if err.args else err}: no such file or directory", file=sys.stderr)
+        return 2
+    except (ConfigError, BaselineError, ValueError) as err:
+        print(f"kdocgen lint: {err}", file=sys.stderr)
+        return 2
+    text = render(findings, args.format, tool_version=__version__, root=str(tree.resolve()))
+    sys.stdout.write(text)
+    return 1 if fails(config, findings) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kdocgen``."""
     parser = argparse.ArgumentParser(prog="kdocgen", description="Documentation generator for Linux kernel sources.")
@@ -160,6 +223,24 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--out", default="source", help="folder for the generated pages (default: source)")
     site.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
     site.set_defaults(func=cmd_site)
+    lint = sub.add_parser("lint", help="check kernel-doc comments (doc-lint for CI)")
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (relative to the tree)")
+    lint.add_argument("--srctree", default=None, help="the kernel tree PATHs are relative to")
+    lint.add_argument("--subsystem", default=None, help="lint the files of this MAINTAINERS entry")
+    lint.add_argument("--format", default="gcc", choices=["gcc", "json", "sarif", "github"])
+    lint.add_argument("--select", action="append", default=None, metavar="RULE",
+                      help="only these rules (ids, or kernel-doc / kdocgen / all); repeatable")
+    lint.add_argument("--ignore", action="append", default=None, metavar="RULE", help="leave these rules out")
+    lint.add_argument("--severity", action="append", default=None, metavar="RULE=LEVEL",
+                      help="override a rule's severity (error, warning, note, off)")
+    lint.add_argument("--fail-on", default=None, choices=["error", "warning", "note"],
+                      help="lowest severity that makes the exit status 1 (default: warning)")
+    lint.add_argument("--baseline", default=None, metavar="FILE", help="report only findings not in FILE")
+    lint.add_argument("--write-baseline", default=None, metavar="FILE", help="record the current findings")
+    lint.add_argument("--config", default=None, metavar="FILE",
+                      help="settings file (default: nearest .kdocgen.toml or pyproject.toml [tool.kdocgen])")
+    lint.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
+    lint.set_defaults(func=cmd_lint)
     return parser
 
 

@@ -212,7 +212,7 @@ class _Body:
                 continue
             if _END.search(line):
                 self.flush()
-                if _SUSPICIOUS_END.match(line):
+                if _SUSPICIOUS_END.search(line):
                     self.doc.notes.append(Note(lineno, "suspicious-end", f"suspicious ending line: {line.rstrip()}"))
                 return
             self._text(line, lineno)

@@ -1,0 +1,1 @@
+"""doc-lint: kernel-doc checks and more, for CI."""

@@ -1,0 +1,176 @@
+"""The checks of one file: kernel-doc's (from the extractor's diagnostics)
+and kdocgen's own (reST of each comment, comments that look like kernel-doc
+but are not, exported symbols without kernel-doc, references to collect).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import SourceFile, Symbol
+from ..render.check import check_rst
+from ..render.entry import _RISKY_LINE
+from ..render.inline import text_to_rst
+from .finding import Finding
+from .rules import rule
+
+_LOOKS_LIKE_NAME = re.compile(r"^\s*\*\s*(?:struct\s+|union\s+|enum\s+|typedef\s+)?\w+(?:\(\))?\s+-\s+\S")
+_LOOKS_LIKE_PARAM = re.compile(r"^\s*\*\s*@\w+\s*:")
+_PLAIN_OPEN = re.compile(r"^/\*(?!\*)\s*$|^/\*(?!\*)")
+_REFERENCE = re.compile(r"&(?:(struct|union|enum|typedef)\s+)?([A-Za-z_]\w*)|(?<![\w.>-])([A-Za-z_]\w*)\(\)")
+_EXPORT_LINE = re.compile(r"^\s*EXPORT_SYMBOL\w*\s*\(\s*(\w+)")
+
+
+@dataclass
+class Reference:
+    """A name a comment refers to (``&struct foo`` or ``foo()``)."""
+
+    name: str
+    line: int
+    column: int
+    symbol: str
+
+
+@dataclass
+class FileResult:
+    """The findings of one file and the references to check across files."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    defined: list[str] = field(default_factory=list)
+
+
+_COMMENT_TEXT = re.compile(r"^\s*\*\s*(?=\S)")
+
+
+def column_of(text: str, name: str) -> int:
+    """1-based column of ``name`` in ``text`` (``@name`` first, then the word);
+    else where a comment line's text starts, else the first non-blank."""
+    if name:
+        match = re.search(rf"@{re.escape(name)}(?!\w)", text) or \
+            re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+        if match:
+            return match.start() + 1
+    comment = _COMMENT_TEXT.match(text)
+    if comment and not text.lstrip().startswith("*/"):
+        return comment.end() + 1
+    return len(text) - len(text.lstrip()) + 1 if text.strip() else 1
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def kernel_doc_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
+    """The extractor's diagnostics as findings, each at its most useful column."""
+    found = []
+    for diag in source.diagnostics:
+        text = _line(lines, diag.line)
+        target = ""
+        quoted = re.search(r"'([^']*)'", diag.message)
+        if diag.rule in ("param-undescribed", "enum-undescribed", "param-excess", "member-excess",
+                         "enum-excess") and quoted:
+            target = quoted.group(1)
+        found.append(Finding(diag.rule, rule(diag.rule).severity if diag.severity != "error" else "error",
+                             diag.path, max(diag.line, 1), column_of(text, target), diag.message,
+                             diag.symbol, text.strip()))
+    return found
+
+
+def rst_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
+    """docutils errors in the reST of each comment, at the comment's line."""
+    found = []
+    for symbol in source.documented:
+        for text, first in _prose_parts(symbol):
+            converted = text_to_rst(text)
+            if not any(_RISKY_LINE.search(line) for line in converted):
+                continue
+            for problem in check_rst("\n".join(converted)):
+                body_line = text.split("\n")[max(problem.line, 1) - 1] if problem.line else ""
+                number = _find_line(lines, body_line, first, symbol.comment_span[1])
+                message = problem.message.split(") ", 1)[-1].split("\n")[0]
+                found.append(Finding("rst-error", rule("rst-error").severity, source.path, number,
+                                     column_of(_line(lines, number), body_line.strip()[:20]),
+                                     f"reST in the comment of '{symbol.name}': {message}",
+                                     symbol.name, _line(lines, number).strip()))
+    return found
+
+
+def _prose_parts(symbol: Symbol) -> list[tuple[str, int]]:
+    parts = [(s.body, s.line) for s in symbol.sections if s.body]
+    parts += [(p.desc, p.desc_line) for p in symbol.params if p.desc]
+    return parts
+
+
+def _find_line(lines: list[str], text: str, first: int, last: int) -> int:
+    """The comment line (between ``first`` and ``last``) that holds ``text``."""
+    needle = text.strip()
+    for number in range(max(first, 1), min(last, len(lines)) + 1):
+        if needle and needle in lines[number - 1]:
+            return number
+    return max(first, 1)
+
+
+def looks_like_findings(path: str, lines: list[str]) -> list[Finding]:
+    """``/*`` comments at column 0 written like kernel-doc but not starting
+    with ``/**`` (so every tool ignores them)."""
+    found = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not _PLAIN_OPEN.match(line) or "*/" in line:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and "*/" not in lines[end]:
+            end += 1
+        body = lines[index + 1:min(end, len(lines))]
+        named = bool(body) and _LOOKS_LIKE_NAME.match(body[0])
+        params = sum(1 for text in body if _LOOKS_LIKE_PARAM.match(text))
+        if named and params or params >= 2:
+            found.append(Finding("looks-like-kernel-doc", rule("looks-like-kernel-doc").severity, path,
+                                 index + 1, 1, "This comment looks like kernel-doc but starts with '/*'; "
+                                 "write '/**' so it is documented", "", line.strip()))
+        index = end + 1
+    return found
+
+
+def exported_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
+    """EXPORT_SYMBOL*() of a symbol that has no kernel-doc in this file."""
+    documented = {s.name for s in source.documented}
+    found = []
+    for number, text in enumerate(lines, 1):
+        match = _EXPORT_LINE.match(text)
+        if match and match.group(1) not in documented:
+            found.append(Finding("exported-undocumented", rule("exported-undocumented").severity,
+                                 source.path, number, match.start(1) + 1,
+                                 f"'{match.group(1)}' is exported but has no kernel-doc comment",
+                                 match.group(1), text.strip()))
+    return found
+
+
+def references(source: SourceFile, lines: list[str]) -> list[Reference]:
+    """``&struct foo`` and ``foo()`` mentions in the file's kernel-doc comments."""
+    found = []
+    for symbol in source.documented:
+        first, last = symbol.comment_span
+        for number in range(first, min(last, len(lines)) + 1):
+            for match in _REFERENCE.finditer(lines[number - 1]):
+                name = match.group(2) or match.group(3)
+                found.append(Reference(name, number, match.start() + 1, symbol.name))
+    return found
+
+
+def check_file(source: SourceFile, text: str) -> FileResult:
+    """Every per-file check of ``source`` (``text`` is its decoded content)."""
+    lines = text.split("\n")
+    result = FileResult(source.path)
+    result.findings += kernel_doc_findings(source, lines)
+    result.findings += rst_findings(source, lines)
+    result.findings += looks_like_findings(source.path, lines)
+    result.findings += exported_findings(source, lines)
+    result.references = references(source, lines)
+    result.defined = sorted({s.name for s in source.symbols})
+    return result

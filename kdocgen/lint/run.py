@@ -1,0 +1,124 @@
+"""Run the lint over files: per-file checks in worker processes, then the
+cross-file check of references against the names known in a scope."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable
+
+from ..extract import extract_file
+from .checks import FileResult, check_file, column_of
+from .finding import Finding
+from .rules import rule
+
+# Names a C file defines, found cheaply by text (for files outside the lint).
+_DEFINES = re.compile(
+    rb"^\s*#\s*define\s+(\w+)"
+    rb"|\b(?:struct|union|enum)\s+(\w+)\s*\{"
+    rb"|^typedef\b[^;]*?\b(\w+)\s*(?:\[[^\]]*\])?\s*;"
+    rb"|^[A-Za-z_][\w \t*]*?\b(\w+)\s*\([^;{]*\)\s*(?:\{|;|$)",
+    re.M)
+_BUILTINS = frozenset({"sizeof", "typeof", "offsetof", "container_of", "ARRAY_SIZE", "NULL",
+                       "defined", "likely", "unlikely", "__builtin_expect"})
+
+
+def expand_paths(tree: Path, paths: Iterable[str]) -> list[str]:
+    """FILEs and DIRectories (relative to ``tree`` or absolute) as sorted
+    relative .c/.h paths; a missing path raises FileNotFoundError."""
+    found: set[str] = set()
+    root = tree.resolve()
+    for name in paths:
+        path = Path(name)
+        full = path if path.is_absolute() else tree / path
+        if not full.exists():
+            raise FileNotFoundError(name)
+        if full.is_dir():
+            for dirpath, dirnames, filenames in os.walk(full):
+                dirnames.sort()
+                for filename in filenames:
+                    if filename.endswith((".c", ".h")):
+                        found.add(_relative(Path(dirpath) / filename, root))
+        else:
+            found.add(_relative(full, root))
+    return sorted(found)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _check_one(args: tuple[str, str]) -> FileResult:
+    tree, relpath = args
+    source = extract_file(tree, relpath)
+    try:
+        text = (Path(tree) / relpath).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        text = ""
+    return check_file(source, text)
+
+
+def check_files(tree: Path, files: list[str], jobs: int = 1) -> list[FileResult]:
+    """Per-file results, in file order (in ``jobs`` processes when above 1)."""
+    items = [(str(tree), f) for f in files]
+    if jobs <= 1 or len(items) < 8:
+        return [_check_one(item) for item in items]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_check_one, items, chunksize=max(1, min(32, len(items) // (jobs * 8)))))
+
+
+def names_in_scope(tree: Path, patterns: list[str], skip: set[str]) -> set[str]:
+    """Names defined in the files matching ``patterns`` (globs relative to the
+    tree), read by a cheap text scan."""
+    names: set[str] = set()
+    for pattern in patterns:
+        base = tree / pattern.split("*", 1)[0].rsplit("/", 1)[0] if "/" in pattern else tree
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for filename in filenames:
+                rel = _relative(Path(dirpath) / filename, tree.resolve())
+                if rel in skip or not fnmatch.fnmatch(rel, pattern):
+                    continue
+                try:
+                    data = (Path(dirpath) / filename).read_bytes()
+                except OSError:
+                    continue
+                for match in _DEFINES.finditer(data):
+                    names.add(next(g for g in match.groups() if g).decode("ascii", "replace"))
+    return names
+
+
+def reference_findings(results: list[FileResult], known: set[str]) -> list[Finding]:
+    """Findings for references to names neither linted nor in scope."""
+    defined = set(known)
+    for result in results:
+        defined.update(result.defined)
+    found = []
+    for result in results:
+        for ref in result.references:
+            if ref.name in defined or ref.name in _BUILTINS:
+                continue
+            found.append(Finding("unknown-reference", rule("unknown-reference").severity, result.path,
+                                 ref.line, ref.column,
+                                 f"'{ref.name}' in the comment of '{ref.symbol}' is not defined in the "
+                                 "files checked or the reference scope", ref.symbol, ""))
+    return found
+
+
+def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str] | None = None) -> list[Finding]:
+    """Every finding for ``files``, sorted."""
+    results = check_files(tree, files, jobs)
+    findings = [f for result in results for f in result.findings]
+    scope = reference_scope if reference_scope is not None else ["include/*.h"]
+    known = names_in_scope(tree, scope, set(files)) if scope else set()
+    findings += reference_findings(results, known)
+    return sorted(findings, key=Finding.sort_key)
+
+
+__all__ = ["lint", "expand_paths", "check_files", "column_of"]
