@@ -3,6 +3,7 @@
 #   make html      build the site of a subsystem into _build/html
 #                  (SUBSYSTEM="MAINTAINERS entry" or FILES="a.c b.h"; default Hyper-V)
 #   make test      set up .venv and run the test suite (what CI runs)
+#   make lint      doc-lint of the same files (kdocgen lint; LINT_ARGS="--format sarif")
 #   make parity    compare kdocgen with the kernel's own scripts/kernel-doc
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
 #
@@ -18,7 +19,7 @@ export KSRC SITE_URL
 
 STAMP := $(VENV)/.installed
 
-.PHONY: all test venv parity bench clean html
+.PHONY: all test venv parity bench clean html lint
 
 all: test
 
@@ -32,6 +33,11 @@ venv: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# doc-lint of the site's file set (SUBSYSTEM= / FILES= as for html).
+LINT_ARGS ?=
+lint: $(STAMP)
+	$(PY) -m kdocgen lint $(if $(FILES),$(FILES),--subsystem "$(or $(SUBSYSTEM),Hyper-V/Azure CORE AND DRIVERS)") $(LINT_ARGS)
 
 parity: $(STAMP)
 	$(PY) bench/parity.py --json bench/results/parity.json $(if $(KSRC),--srctree $(KSRC)) $(PARITY_ARGS)

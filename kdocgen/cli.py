@@ -155,7 +155,7 @@ def _lint_tree(args) -> Path:
 def cmd_lint(args) -> int:
     """kdocgen lint: kernel-doc checks and more; exit 1 on findings."""
     from .lint.baseline import BaselineError, load_baseline, new_findings, write_baseline
-    from .lint.config import ConfigError, apply, fails, find_config, load_config, merge
+    from .lint.config import ConfigError, apply, fails, find_config, load_config, merge, path_matcher
     from .lint.output import render
     from .lint.run import expand_paths, lint
     try:
@@ -181,8 +181,12 @@ def cmd_lint(args) -> int:
         config_path = Path(args.config) if args.config else find_config(tree)
         config = merge(load_config(config_path), select=args.select, ignore=args.ignore,
                        severity=args.severity, fail_on=args.fail_on, baseline=args.baseline)
+        if config.exclude:
+            excluded = path_matcher(config.exclude)
+            files = [f for f in files if not excluded(f)]
         findings = apply(config, lint(tree, files, jobs=args.jobs or os.cpu_count() or 1,
-                                      reference_scope=config.references))
+                                      reference_scope=list(config.references)
+                                      if config.references is not None else None))
         if args.write_baseline:
             write_baseline(Path(args.write_baseline), findings)
             print(f"kdocgen lint: {len(findings)} findings recorded in {args.write_baseline}", file=sys.stderr)

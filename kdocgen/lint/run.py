@@ -94,6 +94,14 @@ def names_in_scope(tree: Path, patterns: list[str], skip: set[str]) -> set[str]:
     return names
 
 
+def default_scope(files: list[str]) -> list[str]:
+    """Where references are looked up by default: the kernel's include/ and
+    the headers beside the linted files (``references`` in the settings
+    widens it, e.g. to ``["*.h"]`` for the whole tree)."""
+    dirs = sorted({f.rsplit("/", 1)[0] for f in files if "/" in f})
+    return ["include/*.h"] + [f"{d}/*.h" for d in dirs if not d.startswith("include/")]
+
+
 def reference_findings(results: list[FileResult], known: set[str]) -> list[Finding]:
     """Findings for references to names neither linted nor in scope."""
     defined = set(known)
@@ -115,7 +123,7 @@ def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str]
     """Every finding for ``files``, sorted."""
     results = check_files(tree, files, jobs)
     findings = [f for result in results for f in result.findings]
-    scope = reference_scope if reference_scope is not None else ["include/*.h"]
+    scope = reference_scope if reference_scope is not None else default_scope(files)
     known = names_in_scope(tree, scope, set(files)) if scope else set()
     findings += reference_findings(results, known)
     return sorted(findings, key=Finding.sort_key)
