@@ -172,7 +172,9 @@ def cmd_lint(args) -> int:
             except SourcesError as err:
                 print(f"kdocgen lint: {err}", file=sys.stderr)
                 return 2
-        elif args.paths:
+        elif args.paths or args.files_from:
+            if args.files_from:
+                args.paths = list(args.paths) + _files(argparse.Namespace(files=[], files_from=args.files_from))
             tree = _lint_tree(args)
             files = expand_paths(tree, args.paths)
         else:
@@ -230,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="check kernel-doc comments (doc-lint for CI)")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (relative to the tree)")
     lint.add_argument("--srctree", default=None, help="the kernel tree PATHs are relative to")
+    lint.add_argument("--files-from", metavar="LIST", help="read more PATHs from LIST (one per line)")
     lint.add_argument("--subsystem", default=None, help="lint the files of this MAINTAINERS entry")
     lint.add_argument("--format", default="gcc", choices=["gcc", "json", "sarif", "github"])
     lint.add_argument("--select", action="append", default=None, metavar="RULE",
