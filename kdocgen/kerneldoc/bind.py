@@ -120,6 +120,9 @@ def _check(path, doc, symbol, candidates, lines, diagnostics) -> Symbol | None:
                 return None
             warn("cannot-understand", f"cannot understand function prototype: '{symbol.decl}'")
         elif _bare(symbol.name) != _bare(doc.name) and symbol.name != f"trace_{doc.name}":
+            # kernel-doc reads the prototype's parameters (warning about the
+            # undescribed ones) before it notices the other name.
+            _undescribed(path, doc, symbol, diagnostics)
             warn("prototype-mismatch",
                  f"expecting prototype for {doc.name}(). Prototype was for {symbol.name}() instead")
             return None
@@ -255,6 +258,17 @@ def _describe(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diag
     if returns and symbol.return_type and not _VOID_RETURN.search(symbol.return_type):
         if not has_return:
             warn("no-return", f"No description found for return value of '{symbol.name}'", doc.name_line)
+
+
+def _undescribed(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diagnostic]) -> None:
+    """Warnings for ``symbol``'s parameters that ``doc`` does not describe."""
+    described = {(k[:-3] if k.endswith("...") and k != "..." else k) for k in doc.params}
+    for param in symbol.params:
+        if param.name in described or param.name in ("...", "void") or param.type == "...":
+            continue
+        diagnostics.append(Diagnostic(path, param.line or doc.name_line, "param-undescribed",
+                                      f"Function parameter or struct member '{param.name}' not described "
+                                      f"in '{symbol.name}'", symbol=symbol.name))
 
 
 def _doc_block(path: str, doc: DocComment) -> Symbol:

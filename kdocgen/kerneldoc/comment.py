@@ -79,7 +79,7 @@ def store_section(doc: DocComment, title: str, body: str, line: int, notes: list
         name = match.group(1) if match else ""
         if title == "@...":
             name = "..."
-        doc.params[name] = ParamDoc(body.rstrip("\n"), line)
+        doc.params[name] = ParamDoc(body.strip("\n"), line)
         return
     for section in doc.sections:
         if section.title == title and section.body:
@@ -238,7 +238,9 @@ class _Body:
         if self.contents and self.contents != "\n":
             self.doc.add_section(self.section, self.contents, self.start_line)
         text = (match.group(2) or "").lstrip(" ")
-        self.section, self.contents, self.start_line = title, (text + "\n" if text else ""), lineno
+        # kernel-doc reads the line with its newline, so an empty "@a:" still
+        # has content and counts as described when the next heading follows.
+        self.section, self.contents, self.start_line = title, (text + "\n" if text else "\n\n"), lineno
         self.maybe_purpose = self.after_blank = False
         self.indent = None
         return True
