@@ -48,10 +48,8 @@ def expand_paths(tree: Path, paths: Iterable[str]) -> list[str]:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return path.as_posix() if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def _check_one(args: tuple[str, str]) -> FileResult:
@@ -73,25 +71,36 @@ def check_files(tree: Path, files: list[str], jobs: int = 1) -> list[FileResult]
         return list(pool.map(_check_one, items, chunksize=max(1, min(32, len(items) // (jobs * 8)))))
 
 
-def names_in_scope(tree: Path, patterns: list[str], skip: set[str]) -> set[str]:
-    """Names defined in the files matching ``patterns`` (globs relative to the
-    tree), read by a cheap text scan."""
-    names: set[str] = set()
+def names_in_scope(tree: Path, patterns: list[str], skip: set[str], wanted: set[str]) -> set[str]:
+    """Which of the ``wanted`` names are defined in the files matching
+    ``patterns`` (globs relative to the tree).  Only files that mention a
+    wanted name are scanned for definitions; the walk stops when all are found."""
+    pending = {name.encode() for name in wanted}
+    found: set[str] = set()
+    root = str(tree)
     for pattern in patterns:
-        base = tree / pattern.split("*", 1)[0].rsplit("/", 1)[0] if "/" in pattern else tree
+        base = os.path.join(root, pattern.split("*", 1)[0].rsplit("/", 1)[0]) if "/" in pattern else root
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
-            for filename in filenames:
-                rel = _relative(Path(dirpath) / filename, tree.resolve())
+            for filename in sorted(filenames):
+                if not pending:
+                    return found
+                rel = os.path.relpath(os.path.join(dirpath, filename), root).replace(os.sep, "/")
                 if rel in skip or not fnmatch.fnmatch(rel, pattern):
                     continue
                 try:
-                    data = (Path(dirpath) / filename).read_bytes()
+                    with open(os.path.join(dirpath, filename), "rb") as handle:
+                        data = handle.read()
                 except OSError:
                     continue
+                if not any(name in data for name in pending):
+                    continue
                 for match in _DEFINES.finditer(data):
-                    names.add(next(g for g in match.groups() if g).decode("ascii", "replace"))
-    return names
+                    name = next(g for g in match.groups() if g)
+                    if name in pending:
+                        pending.discard(name)
+                        found.add(name.decode("ascii", "replace"))
+    return found
 
 
 def default_scope(files: list[str]) -> list[str]:
@@ -124,7 +133,9 @@ def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str]
     results = check_files(tree, files, jobs)
     findings = [f for result in results for f in result.findings]
     scope = reference_scope if reference_scope is not None else default_scope(files)
-    known = names_in_scope(tree, scope, set(files)) if scope else set()
+    local = {name for result in results for name in result.defined}
+    wanted = {ref.name for result in results for ref in result.references} - local - _BUILTINS
+    known = names_in_scope(tree, scope, set(files), wanted) if scope and wanted else set()
     findings += reference_findings(results, known)
     return sorted(findings, key=Finding.sort_key)
 
