@@ -251,7 +251,7 @@ def _describe(path: str, doc: DocComment, symbol: Symbol, diagnostics: list[Diag
         elif symbol.kind in _RECORD_KINDS:
             warn("member-excess", f"Excess {symbol.kind} member '{name}' description in '{symbol.name}'",
                  found.line)
-        elif symbol.kind == "function":
+        elif symbol.kind in ("function", "macro"):
             warn("param-excess", f"Excess function parameter '{name}' description in '{symbol.name}'",
                  found.line)
     returns = symbol.kind == "function" or symbol.is_pointer_typedef and doc.kind == "function"

@@ -19,7 +19,7 @@ from ..model import Section
 START = re.compile(r"^/\*\*\s*$")
 _END = re.compile(r"\*/")
 _DOC_BLOCK = re.compile(r"^\s*\*\s*DOC:\s*(.*?)\s*$")
-_DECL_WORD = re.compile(r"^\s*\*\s*(\w+)")
+_DECL_WORD = re.compile(r"\s*\*\s*(\w+)")
 _IDENT_SIMPLE = re.compile(r"^\s*\*\s*([\w\s]+?)(?:\(\w*\))?\s*(?:[-:].*)?$")
 _TYPED = re.compile(r"^(struct|union|enum|typedef)\b\s*(\S*)")
 _IDENT_FUNC = re.compile(r"^\s*\*\s*(?:\w+\s*\*\s*)?(\w+)\s*(?:\(\w*\))?\s*(?:[-:].*)?$")
@@ -146,7 +146,7 @@ def _content(line: str) -> str:
 
 def _identifier(raw: str, lineno: int, start: int, end: int, stray: list[Note]) -> DocComment | None:
     """Parse the identifier line; None (with a note) when it is not kernel-doc."""
-    word = _DECL_WORD.match(raw)
+    word = _DECL_WORD.search(raw)  # unanchored, as kernel-doc: "** TITLE" still has a word
     if not word:
         stray.append(Note(lineno, "not-doc-line",
                           f"Cannot understand {raw.strip()} on line {lineno} - I thought it was a doc line"))
