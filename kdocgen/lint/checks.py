@@ -80,21 +80,35 @@ def kernel_doc_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
 
 
 def rst_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
-    """docutils errors in the reST of each comment, at the comment's line."""
-    found = []
+    """docutils errors in the reST of each comment, at the comment's line.
+
+    The parts that could fail (indented lines, list or directive markers)
+    are parsed together, as one document with a separator between them."""
+    parts = []
     for symbol in source.documented:
         for text, first in _prose_parts(symbol):
             converted = text_to_rst(text)
-            if not any(_RISKY_LINE.search(line) for line in converted):
-                continue
-            for problem in check_rst("\n".join(converted)):
-                body_line = text.split("\n")[max(problem.line, 1) - 1] if problem.line else ""
-                number = _find_line(lines, body_line, first, symbol.comment_span[1])
-                message = problem.message.split(") ", 1)[-1].split("\n")[0]
-                found.append(Finding("rst-error", rule("rst-error").severity, source.path, number,
-                                     column_of(_line(lines, number), body_line.strip()[:20]),
-                                     f"reST in the comment of '{symbol.name}': {message}",
-                                     symbol.name, _line(lines, number).strip()))
+            if any(_RISKY_LINE.search(line) for line in converted):
+                parts.append((symbol, text, first, converted))
+    if not parts:
+        return []
+    document, starts = [], []
+    for _, _, _, converted in parts:
+        starts.append(len(document) + 1)
+        document += converted + ["", "..", ""]  # an empty comment ends every construct
+    found = []
+    for problem in check_rst("\n".join(document)):
+        index = max(i for i, start in enumerate(starts) if start <= max(problem.line, 1))
+        symbol, text, first, _ = parts[index]
+        offset = max(problem.line, 1) - starts[index]
+        body_lines = text.split("\n")
+        body_line = body_lines[min(offset, len(body_lines) - 1)] if body_lines else ""
+        number = _find_line(lines, body_line, first, symbol.comment_span[1])
+        message = problem.message.split(") ", 1)[-1].split("\n")[0]
+        found.append(Finding("rst-error", rule("rst-error").severity, source.path, number,
+                             column_of(_line(lines, number), body_line.strip()[:20]),
+                             f"reST in the comment of '{symbol.name}': {message}",
+                             symbol.name, _line(lines, number).strip()))
     return found
 
 
