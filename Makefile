@@ -3,6 +3,7 @@
 #   make html      build the site of a subsystem into _build/html
 #                  (SUBSYSTEM="MAINTAINERS entry" or FILES="a.c b.h"; default Hyper-V)
 #   make test      set up .venv and run the test suite (what CI runs)
+#   make man       section-9 manual pages into _build/man
 #   make lint      doc-lint of the same files (kdocgen lint; LINT_ARGS="--format sarif")
 #   make parity    compare kdocgen with the kernel's own scripts/kernel-doc
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
@@ -19,7 +20,7 @@ export KSRC SITE_URL
 
 STAMP := $(VENV)/.installed
 
-.PHONY: all test venv parity bench clean html lint
+.PHONY: all test venv parity bench clean html lint man
 
 all: test
 
@@ -33,6 +34,15 @@ venv: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Section-9 manual pages of the site's file set: _build/man/<symbol>.9.gz
+# (read one with: man -l _build/man/vmbus_sendpacket.9.gz).
+man: $(STAMP)
+	$(PY) -m kdocgen site --out source $(SITE_ARGS) >/dev/null
+	@mkdir -p _build
+	$(PY) -c "import json; print('\n'.join(json.load(open('source/_site.json'))['files']))" > _build/man-files.txt
+	$(PY) -m kdocgen man --srctree "$$($(PY) -c "import json; print(json.load(open('source/_site.json'))['tree'])")" \
+		--files-from _build/man-files.txt --out _build/man --version "Linux 6.12"
 
 # doc-lint of the site's file set (SUBSYSTEM= / FILES= as for html).
 LINT_ARGS ?=

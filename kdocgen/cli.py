@@ -206,6 +206,25 @@ def cmd_lint(args) -> int:
     return 1 if fails(config, findings) else 0
 
 
+def cmd_man(args) -> int:
+    """kdocgen man: one section-9 page per documented symbol of FILEs."""
+    from .render.man import write_man_pages
+    sources = _sources(args, "man")
+    if sources is None:
+        return 2
+    errors = []
+
+    def checked():
+        for source in sources:
+            errors.extend(d for d in source.diagnostics if d.severity == "error")
+            yield source
+    pages = write_man_pages(checked(), Path(args.out), args.version)
+    for diag in errors:
+        print(f"{diag.path}:{diag.line}: error: {diag.message}", file=sys.stderr)
+    print(f"kdocgen man: {len(pages)} pages in {args.out}", file=sys.stderr)
+    return 1 if errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kdocgen``."""
     parser = argparse.ArgumentParser(prog="kdocgen", description="Documentation generator for Linux kernel sources.")
@@ -229,6 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--out", default="source", help="folder for the generated pages (default: source)")
     site.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
     site.set_defaults(func=cmd_site)
+    man = sub.add_parser("man", help="write section-9 manual pages (<symbol>.9.gz)")
+    _add_files(man)
+    man.add_argument("--out", required=True, metavar="DIR")
+    man.add_argument("--version", default="", help='footer text, e.g. "Linux 6.12"')
+    man.set_defaults(func=cmd_man)
     lint = sub.add_parser("lint", help="check kernel-doc comments (doc-lint for CI)")
     lint.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (relative to the tree)")
     lint.add_argument("--srctree", default=None, help="the kernel tree PATHs are relative to")
