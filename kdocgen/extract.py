@@ -13,12 +13,36 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .cparse.attributes import unterminated_comment
-from .cparse.declarations import parse_declarations
+from .cparse.declarations import documented_only, parse_declarations
 from .kerneldoc.bind import bind
 from .kerneldoc.comment import find_comments, plain_comment_above
 from .model import Diagnostic, SourceFile
 
 MAX_BYTES = 64 << 20
+
+
+def extract_documented(path: str, data: bytes) -> SourceFile:
+    """Like :func:`extract_source`, but only the documented declarations are
+    parsed (for checks of the documentation); other symbols are absent."""
+    result = SourceFile(path)
+    if b"\0" in data[:8192]:
+        result.diagnostics.append(Diagnostic(path, 1, "binary-file", "binary file (NUL bytes), not read",
+                                             severity="error"))
+        return result
+    lines = _decode(path, data, result.diagnostics).split("\n")
+    comments, stray = find_comments(lines)
+    for note in stray:
+        result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
+    _check_unterminated(path, data, result.diagnostics)
+    regions = [(doc.end + 1, (comments[i + 1].start if i + 1 < len(comments) else len(lines) + 1) - 1)
+               for i, doc in enumerate(comments) if doc.kind != "doc"]
+    parsed = documented_only(data, path, regions)
+    documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
+    docs = [s for s in documented if s.kind == "doc"]
+    result.symbols = sorted(parsed.symbols + docs, key=lambda s: (s.line, s.kind != "doc"))
+    result.exports = parsed.exports
+    result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))
+    return result
 
 
 def extract_source(path: str, data: bytes, with_calls: bool = False) -> SourceFile:
@@ -68,7 +92,8 @@ def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
         return data.decode("utf-8", "replace")
 
 
-def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False) -> SourceFile:
+def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False,
+                 documented: bool = False) -> SourceFile:
     """Read ``relpath`` below ``tree`` and extract it; read errors become diagnostics."""
     full = Path(tree) / relpath
     try:
@@ -79,6 +104,8 @@ def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False
     except OSError as err:
         return _failed(relpath, f"cannot read file: {err.strerror or err}")
     try:
+        if documented:
+            return extract_documented(relpath, data)
         return extract_source(relpath, data, with_calls)
     except RecursionError:
         return _failed(relpath, "declarations nested too deeply to parse")

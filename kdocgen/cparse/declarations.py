@@ -184,6 +184,24 @@ def parse_declarations(source: bytes, path: str = "", with_calls: bool = False) 
     return ParsedC(walk.out, exports, walk.error_lines, source, blanked, path)
 
 
+def documented_only(source: bytes, path: str, regions: list[tuple[int, int]]) -> ParsedC:
+    """The declarations of ``regions`` (1-based line ranges following
+    kernel-doc comments) only, each parsed on its own: what a check of the
+    documentation needs, at a fraction of a whole-file parse."""
+    blanked = _EMPTY_DEFINE.sub(rb"\g<1>0", blank_attributes(source))
+    exports = {name.decode(): macro.decode() for macro, name in _EXPORT.findall(source)}
+    parsed = ParsedC([], exports, [], source, blanked, path)
+    seen: set[tuple] = set()
+    for first, last in regions:
+        for symbol in parsed.reparse(first, last):
+            key = (symbol.kind, symbol.name, symbol.decl_span)
+            if key not in seen:
+                seen.add(key)
+                parsed.symbols.append(symbol)
+    parsed.symbols.sort(key=lambda s: (s.decl_span[0], s.decl_span[1]))
+    return parsed
+
+
 def parse_fragment(text: str) -> list[Member]:
     """Members of a single ``struct ... { ... };`` fragment (used for macro
     expansions such as ``struct_group``)."""

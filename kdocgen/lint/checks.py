@@ -87,6 +87,8 @@ def rst_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
     parts = []
     for symbol in source.documented:
         for text, first in _prose_parts(symbol):
+            if not any(_RISKY_LINE.search(line) for line in text.split("\n")):
+                continue  # flat prose: the conversion escapes everything that could fail
             converted = text_to_rst(text)
             if any(_RISKY_LINE.search(line) for line in converted):
                 parts.append((symbol, text, first, converted))

@@ -53,19 +53,24 @@ def _relative(path: Path, root: Path) -> str:
     return path.as_posix() if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def _check_one(args: tuple[str, str]) -> FileResult:
-    tree, relpath = args
-    source = extract_file(tree, relpath)
+def _check_one(args: tuple[str, str, bool]) -> FileResult:
+    tree, relpath, full = args
+    source = extract_file(tree, relpath, documented=not full)
     try:
-        text = (Path(tree) / relpath).read_bytes().decode("utf-8", "replace")
+        data = (Path(tree) / relpath).read_bytes()
     except OSError:
-        text = ""
-    return check_file(source, text)
+        data = b""
+    result = check_file(source, data.decode("utf-8", "replace"))
+    if not full:  # only documented declarations were parsed: names by text
+        names = {next(g for g in m.groups() if g).decode("ascii", "replace") for m in _DEFINES.finditer(data)}
+        result.defined = sorted(names | set(result.defined))
+    return result
 
 
-def check_files(tree: Path, files: list[str], jobs: int = 1) -> list[FileResult]:
-    """Per-file results, in file order (in ``jobs`` processes when above 1)."""
-    items = [(str(tree), f) for f in files]
+def check_files(tree: Path, files: list[str], jobs: int = 1, full: bool = False) -> list[FileResult]:
+    """Per-file results, in file order (in ``jobs`` processes when above 1);
+    ``full`` parses whole files instead of the documented declarations."""
+    items = [(str(tree), f, full) for f in files]
     if jobs <= 1 or len(items) < 8:
         return [_check_one(item) for item in items]
     with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -8,12 +8,15 @@ with its line.  Used by the tests on every page and by the lint.
 
 from __future__ import annotations
 
+import functools
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from docutils import nodes, utils
-from docutils.core import publish_doctree
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import new_document
 from docutils.parsers.rst import Directive, directives, roles
 
 _C_DIRECTIVES = ("c:function", "c:macro", "c:struct", "c:union", "c:enum", "c:enumerator",
@@ -75,6 +78,19 @@ def _stand_ins():
         directives.directive, roles.role = find_directive, find_role
 
 
+@functools.lru_cache(maxsize=1)
+def _settings():
+    """docutils settings for checking: nothing reported or raised, no file
+    insertion, no raw output (made once per process)."""
+    settings = get_default_settings(Parser)
+    settings.report_level = 5
+    settings.halt_level = 5
+    settings.warning_stream = io.StringIO()
+    settings.file_insertion_enabled = False
+    settings.raw_enabled = False
+    return settings
+
+
 def check_rst(text: str, source_path: str = "<generated>") -> list[Problem]:
     """Every docutils warning or error on ``text`` (empty when clean)."""
     problems: list[Problem] = []
@@ -82,11 +98,10 @@ def check_rst(text: str, source_path: str = "<generated>") -> list[Problem]:
     def collect(msg):
         problems.append(Problem(msg.get("line") or 0, msg["level"], msg.astext().strip()))
 
-    settings = {"report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
-                "file_insertion_enabled": False, "raw_enabled": False,
-                "input_encoding": "unicode"}
+    document = new_document(source_path, _settings())
     with _stand_ins():
-        doctree = publish_doctree(text, source_path=source_path, settings_overrides=settings)
+        Parser().parse(text, document)
+    doctree = document
     for msg in doctree.findall(nodes.system_message):
         if msg["level"] >= 2:
             collect(msg)
