@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from docutils import nodes, utils
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
-from docutils.utils import new_document
+from docutils.readers.standalone import Reader as RstReader
+from docutils.writers.null import Writer as NullWriter
+from docutils.core import publish_doctree
 from docutils.parsers.rst import Directive, directives, roles
 
 _C_DIRECTIVES = ("c:function", "c:macro", "c:struct", "c:union", "c:enum", "c:enumerator",
@@ -82,7 +84,7 @@ def _stand_ins():
 def _settings():
     """docutils settings for checking: nothing reported or raised, no file
     insertion, no raw output (made once per process)."""
-    settings = get_default_settings(Parser)
+    settings = get_default_settings(Parser, RstReader, NullWriter)
     settings.report_level = 5
     settings.halt_level = 5
     settings.warning_stream = io.StringIO()
@@ -98,10 +100,8 @@ def check_rst(text: str, source_path: str = "<generated>") -> list[Problem]:
     def collect(msg):
         problems.append(Problem(msg.get("line") or 0, msg["level"], msg.astext().strip()))
 
-    document = new_document(source_path, _settings())
-    with _stand_ins():
-        Parser().parse(text, document)
-    doctree = document
+    with _stand_ins():  # the whole publisher: transforms report problems too
+        doctree = publish_doctree(text, source_path=source_path, settings=_settings())
     for msg in doctree.findall(nodes.system_message):
         if msg["level"] >= 2:
             collect(msg)
