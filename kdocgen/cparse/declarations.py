@@ -221,25 +221,14 @@ def _walk_block(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None
     children = node.named_children
     for index, child in enumerate(children):
         kind = child.type
-        if kind in _CONTAINERS:
-            _walk_block(walk, child, blanked, level + 1)
-        elif kind == "function_definition":
-            if not _function(walk, child, child.child_by_field_name("declarator"), body=True):
-                _syscall0(walk, child)
-        elif kind == "declaration":
-            _declaration(walk, child)
-        elif kind == "type_definition":
-            _typedef(walk, child)
-        elif kind in _RECORDS:
-            _record(walk, child, child)
-        elif kind in ("preproc_def", "preproc_function_def"):
-            _macro(walk, child)
-        elif kind == "expression_statement":
+        if kind == "expression_statement":
             nxt = children[index + 1] if index + 1 < len(children) else None
             _macro_defined_function(walk, child, nxt)
         elif kind == "ERROR":
             walk.error_lines.append(line_of(child))
             _recover(walk, child, blanked, level + 1)
+        else:
+            _walk_one(walk, child, blanked, level)
 
 
 def _storage(node: Node, source: bytes) -> str:
@@ -472,10 +461,11 @@ def _recover(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None:
 
 
 def _walk_one(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None:
-    """Walk a single re-parsed node (used by recovery)."""
+    """Turn one declaration node into symbols (blocks are walked)."""
     kind = node.type
     if kind == "function_definition":
-        _function(walk, node, node.child_by_field_name("declarator"), body=True)
+        if not _function(walk, node, node.child_by_field_name("declarator"), body=True):
+            _syscall0(walk, node)
     elif kind == "declaration":
         _declaration(walk, node)
     elif kind == "type_definition":
