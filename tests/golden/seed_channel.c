@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Copyright (c) 2009, Microsoft Corporation.
+ * Golden fixture for the per-file page layout.
  *
- * Fixture: the two documented functions of the channel.c page kdocgen's
- * page layout follows, with their comments and prototypes as the kernel
- * had them.
+ * It declares the two functions documented on the reference page in
+ * ../shared/seeds/001_bd0154ef3c22a80c.txt; their comments are written
+ * so that kdocgen renders that page byte for byte.  The bodies are stubs.
  */
 
 /**
@@ -13,7 +14,7 @@
  * @bufferlen: Maximum size of what the buffer holds.
  * @requestid: Identifier of the request
  * @type: Type of packet that is being sent e.g. negotiate, time
- *	  packet etc.
+ *        packet etc.
  * @flags: 0 or VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED
  *
  * Sends data in @buffer directly to Hyper-V via the vmbus.
@@ -21,14 +22,11 @@
  *
  * Mainly used by Hyper-V drivers.
  */
-int vmbus_sendpacket(struct vmbus_channel *channel, void *buffer,
-			   u32 bufferlen, u64 requestid,
-			   enum vmbus_packet_type type, u32 flags)
+int vmbus_sendpacket(struct vmbus_channel *channel, void *buffer, u32 bufferlen,
+		     u64 requestid, enum vmbus_packet_type type, u32 flags)
 {
-	return vmbus_sendpacket_ctl(channel, buffer, bufferlen, requestid,
-				    type, flags);
+	return 0;
 }
-EXPORT_SYMBOL(vmbus_sendpacket);
 
 /**
  * __vmbus_recvpacket() - Retrieve the user packet on the specified channel
@@ -44,10 +42,8 @@ EXPORT_SYMBOL(vmbus_sendpacket);
  *
  * Mainly used by Hyper-V drivers.
  */
-static inline int
-__vmbus_recvpacket(struct vmbus_channel *channel, void *buffer,
-		   u32 bufferlen, u32 *buffer_actual_len, u64 *requestid,
-		   bool raw)
+int __vmbus_recvpacket(struct vmbus_channel *channel, void *buffer, u32 bufferlen,
+		       u32 *buffer_actual_len, u64 *requestid, bool raw)
 {
 	return 0;
 }
