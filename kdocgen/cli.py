@@ -21,13 +21,18 @@ def _add_files(parser: argparse.ArgumentParser) -> None:
 
 
 def _files(args) -> list[str]:
-    files = list(args.files)
-    if args.files_from:
-        try:
-            files += [ln.strip() for ln in Path(args.files_from).read_text().splitlines() if ln.strip()]
-        except OSError as err:
-            raise SystemExit(f"kdocgen: {args.files_from}: {err.strerror}")
-    return files
+    """FILE arguments followed by those of --files-from."""
+    return list(args.files) + _listed(args.files_from)
+
+
+def _listed(list_file: str | None) -> list[str]:
+    """The non-empty lines of a --files-from LIST (none without one)."""
+    if not list_file:
+        return []
+    try:
+        return [ln.strip() for ln in Path(list_file).read_text().splitlines() if ln.strip()]
+    except OSError as err:
+        raise SystemExit(f"kdocgen: {list_file}: {err.strerror}")
 
 
 def _tree(args, files: list[str]) -> Path:
@@ -174,7 +179,7 @@ def cmd_lint(args) -> int:
                 return 2
         elif args.paths or args.files_from:
             if args.files_from:
-                args.paths = list(args.paths) + _files(argparse.Namespace(files=[], files_from=args.files_from))
+                args.paths = list(args.paths) + _listed(args.files_from)
             tree = _lint_tree(args)
             files = expand_paths(tree, args.paths)
         else:

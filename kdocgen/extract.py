@@ -21,9 +21,26 @@ from .model import Diagnostic, SourceFile
 MAX_BYTES = 64 << 20
 
 
+def extract_source(path: str, data: bytes, with_calls: bool = False) -> SourceFile:
+    """The model of one file, given its path (as shown) and its bytes; with
+    ``with_calls``, function symbols also list the functions they call."""
+    return _extract(path, data, lambda lines, comments: parse_declarations(data, path, with_calls=with_calls),
+                    every_symbol=True)
+
+
 def extract_documented(path: str, data: bytes) -> SourceFile:
     """Like :func:`extract_source`, but only the documented declarations are
     parsed (for checks of the documentation); other symbols are absent."""
+    def parse(lines, comments):
+        regions = [(doc.end + 1, (comments[i + 1].start if i + 1 < len(comments) else len(lines) + 1) - 1)
+                   for i, doc in enumerate(comments) if doc.kind != "doc"]
+        return documented_only(data, path, regions)
+    return _extract(path, data, parse, every_symbol=False)
+
+
+def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
+    """Decode, read the comments, ``parse(lines, comments)`` the declarations,
+    bind; with ``every_symbol``, undocumented symbols get their plain comment."""
     result = SourceFile(path)
     if b"\0" in data[:8192]:
         result.diagnostics.append(Diagnostic(path, 1, "binary-file", "binary file (NUL bytes), not read",
@@ -34,37 +51,13 @@ def extract_documented(path: str, data: bytes) -> SourceFile:
     for note in stray:
         result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
     _check_unterminated(path, data, result.diagnostics)
-    regions = [(doc.end + 1, (comments[i + 1].start if i + 1 < len(comments) else len(lines) + 1) - 1)
-               for i, doc in enumerate(comments) if doc.kind != "doc"]
-    parsed = documented_only(data, path, regions)
+    parsed = parse(lines, comments)
     documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
     docs = [s for s in documented if s.kind == "doc"]
-    result.symbols = sorted(parsed.symbols + docs, key=lambda s: (s.line, s.kind != "doc"))
-    result.exports = parsed.exports
-    result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))
-    return result
-
-
-def extract_source(path: str, data: bytes, with_calls: bool = False) -> SourceFile:
-    """The model of one file, given its path (as shown) and its bytes; with
-    ``with_calls``, function symbols also list the functions they call."""
-    result = SourceFile(path)
-    if b"\0" in data[:8192]:
-        result.diagnostics.append(Diagnostic(path, 1, "binary-file", "binary file (NUL bytes), not read",
-                                             severity="error"))
-        return result
-    text = _decode(path, data, result.diagnostics)
-    lines = text.split("\n")
-    parsed = parse_declarations(data, path, with_calls=with_calls)
-    comments, stray = find_comments(lines)
-    for note in stray:
-        result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
-    _check_unterminated(path, data, result.diagnostics)
-    documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
-    docs = [s for s in documented if s.kind == "doc"]
-    for symbol in parsed.symbols:
-        if not symbol.documented:
-            symbol.plain_comment = plain_comment_above(lines, symbol.decl_span[0])
+    if every_symbol:
+        for symbol in parsed.symbols:
+            if not symbol.documented:
+                symbol.plain_comment = plain_comment_above(lines, symbol.decl_span[0])
     result.symbols = sorted(parsed.symbols + docs, key=lambda s: (s.line, s.kind != "doc"))
     result.exports = parsed.exports
     result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))

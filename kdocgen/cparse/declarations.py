@@ -202,19 +202,6 @@ def documented_only(source: bytes, path: str, regions: list[tuple[int, int]]) ->
     return parsed
 
 
-def parse_fragment(text: str) -> list[Member]:
-    """Members of a single ``struct ... { ... };`` fragment (used for macro
-    expansions such as ``struct_group``)."""
-    source = text.encode()
-    tree = new_parser().parse(blank_attributes(source))
-    for node in tree.root_node.named_children:
-        spec = node if node.type == "struct_specifier" else next(
-            (c for c in node.named_children if c.type == "struct_specifier"), None)
-        if spec is not None:
-            return m.record_members(source, spec.child_by_field_name("body"))
-    return []
-
-
 def _walk_block(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None:
     if level > m.MAX_NESTING:  # absurdly deep #if nesting: stay within the recursion limit
         return

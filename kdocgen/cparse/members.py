@@ -156,15 +156,17 @@ def _field(source: bytes, node: Node, prefix: str, depth: int, level: int = 0) -
         if tag is not None:
             tag_text = source[tag.start_byte:tag.end_byte].decode("utf-8", "replace")
             return [Member(prefix + tag_text, base, depth=depth, line=line_of(node))]
-    result = []
+    return [Member(prefix + text, tidy_type(f"{base} {without(source, declarator, name)}"), depth=depth,
+                   line=line_of(node))
+            for declarator, name, text in _named(source, declarators)]
+
+
+def _named(source: bytes, declarators: list[Node]):
+    """``(declarator, name node, name text)`` for the declarators that name something."""
     for declarator in declarators:
         name = declared_name(declarator)
-        if name is None:
-            continue
-        text = source[name.start_byte:name.end_byte].decode("utf-8", "replace")
-        shape = without(source, declarator, name)
-        result.append(Member(prefix + text, tidy_type(f"{base} {shape}"), depth=depth, line=line_of(node)))
-    return result
+        if name is not None:
+            yield declarator, name, source[name.start_byte:name.end_byte].decode("utf-8", "replace")
 
 
 def _nested_record(source, node, type_node, declarators, prefix, depth, level=0) -> list[Member]:
@@ -176,11 +178,7 @@ def _nested_record(source, node, type_node, declarators, prefix, depth, level=0)
         placeholder = Member(f"{{unnamed_{keyword}}}", f"{keyword}{tag_text}", depth=depth, line=line_of(node))
         return [placeholder] + record_members(source, body, prefix, depth + 1, level + 1)
     result = []
-    for declarator in declarators:
-        name = declared_name(declarator)
-        if name is None:
-            continue
-        text = source[name.start_byte:name.end_byte].decode("utf-8", "replace")
+    for _, _, text in _named(source, declarators):
         result.append(Member(prefix + text, f"{keyword}{tag_text}", depth=depth, line=line_of(node)))
         result.extend(record_members(source, body, f"{prefix}{text}.", depth + 1, level + 1))
     return result

@@ -14,7 +14,7 @@ import re
 from typing import Callable
 
 from ..model import Diagnostic, Member, Symbol
-from .comment import DESCRIPTION, RETURN, DocComment, Note
+from .comment import DESCRIPTION, RETURN, DocComment, Note, read_inline_docs
 
 _VOID_RETURN = re.compile(r"void\s*\w*\s*$")
 _RECORD_KINDS = ("struct", "union")
@@ -177,7 +177,6 @@ def _document(path, doc: DocComment, symbol: Symbol, lines, diagnostics) -> Symb
     if (doc.kind in _RECORD_KINDS or doc.kind == "enum") and symbol.kind == "typedef":
         symbol.kind = doc.kind
     if doc.kind in _RECORD_KINDS or doc.kind == "enum":
-        from .comment import read_inline_docs
         read_inline_docs(doc, lines, doc.end, symbol.decl_span[1] - 1)
     if "_noprof" in symbol.name and symbol.name != doc.name:
         symbol.name = _bare(symbol.name)  # kmalloc_noprof() is documented as kmalloc()

@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import SourceFile, Symbol
-from ..render.check import check_rst
-from ..render.entry import _RISKY_LINE
+from ..render.check import check_rst, may_fail
 from ..render.inline import text_to_rst
 from .finding import Finding
 from .rules import rule
@@ -87,10 +86,10 @@ def rst_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
     parts = []
     for symbol in source.documented:
         for text, first in _prose_parts(symbol):
-            if not any(_RISKY_LINE.search(line) for line in text.split("\n")):
+            if not may_fail(text.split("\n")):
                 continue  # flat prose: the conversion escapes everything that could fail
             converted = text_to_rst(text)
-            if any(_RISKY_LINE.search(line) for line in converted):
+            if may_fail(converted):
                 parts.append((symbol, text, first, converted))
     if not parts:
         return []

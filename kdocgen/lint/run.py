@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..extract import extract_file
-from .checks import FileResult, check_file, column_of
+from .checks import FileResult, check_file
 from .finding import Finding
 from .rules import rule
 
@@ -182,5 +182,3 @@ def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str]
     findings += reference_findings(results, known)
     return sorted(findings, key=Finding.sort_key)
 
-
-__all__ = ["lint", "expand_paths", "check_files", "column_of"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -78,6 +79,17 @@ def _stand_ins():
         yield
     finally:
         directives.directive, roles.role = find_directive, find_role
+
+
+# Lines with which docutils can complain: indentation, list, table or
+# directive markers, literal-block introducers, section rules.  Flat prose,
+# once converted (stray markup escaped), always parses.
+_RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[-=~^\"'`#*+<>:.]{3,}\s*$")
+
+
+def may_fail(lines: list[str]) -> bool:
+    """Whether docutils could complain about these reST lines at all."""
+    return any(_RISKY_LINE.search(line) for line in lines)
 
 
 @functools.lru_cache(maxsize=1)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..model import Member, Section, Symbol
+from ..model import Member, Symbol
 from .cdomain import c_domain_accepts
+from .check import check_rst, may_fail
 from .inline import escape_all, text_to_rst
 
-_RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[-=~^\"'`#*+<>:.]{3,}\s*$")
-
-
+INDENT = "    "
 MAX_LINE = 4000  # docutils refuses lines over 10,000 characters
 
 
@@ -42,16 +41,11 @@ def prose(body: str) -> list[str]:
     that parses cleanly, else shown verbatim as a literal block."""
     body = wrap_overlong(body)
     converted = text_to_rst(body)
-    if not any(_RISKY_LINE.search(line) for line in converted) or _clean("\n".join(converted)):
+    if not may_fail(converted) or not check_rst("\n".join(converted)):
         return converted
     return ["::", ""] + [INDENT + line if line.strip() else "" for line in body.split("\n")]
 
 
-def _clean(text: str) -> bool:
-    from .check import check_rst  # docutils is only loaded when needed
-    return not check_rst(text)
-
-INDENT = "    "
 DIRECTIVE_OF_KIND = {
     "function": "c:function", "macro": "c:macro", "struct": "c:struct", "union": "c:union",
     "enum": "c:enum", "typedef": "c:type", "var": "c:var",
@@ -63,8 +57,6 @@ def title_of(symbol: Symbol) -> str:
     """The heading of an entry (reST-escaped), e.g. ``\\__vmbus_recvpacket``."""
     if symbol.kind in ("struct", "union", "enum"):
         return f"{symbol.kind} {escape_all(symbol.name)}"
-    if symbol.kind == "doc":
-        return escape_all(symbol.name)
     return escape_all(symbol.name)
 
 
@@ -136,7 +128,7 @@ def field_list(symbol: Symbol, indent: str) -> list[str]:
     for member in symbol.params:
         if member.name == "void" or not member.name:
             continue
-        name = member.name if member.name != "..." else "..."
+        name = member.name
         out.append("")
         out.append(f"{indent}:param {escape_all(name)}:")
         desc = prose(_describe(member)) if member.desc else [_describe(member)]
@@ -273,5 +265,3 @@ def other_entry(symbol: Symbol, scope: str | None = None, literal: bool = False)
         out += [""] + _block(prose(textwrap.dedent(symbol.plain_comment)), INDENT)
     return scoped(out, scope)
 
-
-__all__ = ["page_entry", "directive_entry", "other_entry", "signature", "title_of", "Section"]

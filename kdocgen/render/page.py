@@ -77,10 +77,7 @@ class _Placement:
 
 def unique_anchor(symbol: Symbol, taken: set[str]) -> str:
     """The label of an entry: its name, made unique within the page."""
-    base = symbol.name if symbol.kind not in ("struct", "union", "enum") or symbol.kind == "doc" \
-        else symbol.name
-    if symbol.kind == "doc":
-        base = f"doc-{symbol.name}"
+    base = f"doc-{symbol.name}" if symbol.kind == "doc" else symbol.name
     anchor, count = base, 2
     while anchor.lower() in taken:
         anchor, count = f"{base}-{count}", count + 1

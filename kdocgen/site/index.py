@@ -16,13 +16,6 @@ from dataclasses import dataclass, field
 from ..model import SourceFile, Symbol
 
 
-def family(kind: str) -> str:
-    """Sphinx's C domain has one name space for every kind of declaration
-    (a struct tag and a variable of the same name clash), so every kind is
-    one family."""
-    return "c"
-
-
 def _rank(symbol: Symbol) -> tuple:
     """Lower is better: documented, then a definition, then non-static."""
     substantive = symbol.has_body or bool(symbol.params) or symbol.kind in ("macro", "var")
@@ -34,15 +27,14 @@ def _rank(symbol: Symbol) -> tuple:
 class SiteIndex:
     """Canonical owners, labels and the call graph of a site."""
 
-    owner: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)
+    owner: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     labels: dict[tuple[str, str, int, str], str] = field(default_factory=dict)
     callers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     defined: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def is_canonical(self, symbol: Symbol) -> bool:
         """Whether ``symbol`` is the entry that gets the C-domain id."""
-        return self.owner.get((family(symbol.kind), symbol.name)) == (symbol.path, symbol.decl_span[0],
-                                                                      symbol.kind)
+        return self.owner.get(symbol.name) == (symbol.path, symbol.decl_span[0], symbol.kind)
 
     def label(self, symbol: Symbol) -> str:
         """The site-unique label of an entry."""
@@ -59,12 +51,12 @@ def build_index(sources: list[SourceFile]) -> SiteIndex:
     """The site index of ``sources`` (in a fixed order: by path)."""
     index = SiteIndex()
     ordered = sorted(sources, key=lambda s: s.path)
-    best: dict[tuple[str, str], Symbol] = {}
+    best: dict[str, Symbol] = {}
     for source in ordered:
         for symbol in entry_symbols(source):
             if symbol.kind == "doc":
                 continue
-            key = (family(symbol.kind), symbol.name)
+            key = symbol.name  # one C name space: a struct tag and a variable clash
             if key not in best or _rank(symbol) < _rank(best[key]):
                 best[key] = symbol
     index.owner = {key: (s.path, s.decl_span[0], s.kind) for key, s in best.items()}

@@ -11,6 +11,7 @@ from .. import __version__
 from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
+from .parsed import parsed_files
 from .site import setup_site
 from .sourceview import setup_sourceview
 
@@ -26,7 +27,7 @@ def _teach_c_domain(app, config) -> None:
 def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
-    directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": {}})
+    directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
     app.add_directive("kernel-doc", directive)
     app.connect("config-inited", _teach_c_domain)
     setup_site(app)

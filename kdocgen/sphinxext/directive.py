@@ -30,9 +30,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
-from ..extract import extract_file
 from ..model import SourceFile, Symbol
 from ..render.entry import directive_entry
+from .parsed import ParsedFiles
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class KernelDocDirective(SphinxDirective):
     }
 
     #: parsed files of this build process; set per application by setup()
-    cache: dict = {}
+    cache: ParsedFiles | None = None
 
     def run(self) -> list[nodes.Node]:
         tree = Path(self.config.kerneldoc_srctree or ".")
@@ -94,7 +94,7 @@ class KernelDocDirective(SphinxDirective):
             logger.warning("kernel-doc: %s: no such file in %s", relpath, tree, location=self.get_location())
             return None
         self.env.note_dependency(str(path.resolve()))
-        source = parsed(self.cache, tree, relpath)
+        source = self.cache.get(tree, relpath)
         for diag in source.diagnostics:
             if diag.severity == "error":
                 logger.warning("kernel-doc: %s:%d: %s", diag.path, diag.line, diag.message,
@@ -141,19 +141,6 @@ class KernelDocDirective(SphinxDirective):
             for path in sorted(glob.glob(str(tree / pattern), recursive=True)):
                 rel = os.path.relpath(path, tree)
                 self.env.note_dependency(str(Path(path).resolve()))
-                names |= set(parsed(self.cache, tree, rel).exports)
+                names |= set(self.cache.get(tree, rel).exports)
         return names
 
-
-def parsed(cache: dict, tree: Path, relpath: str) -> SourceFile:
-    """The model of a source file, parsed once per build process (``cache``
-    is keyed by path, size and modification time)."""
-    path = tree / relpath
-    try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    except OSError:
-        key = (str(path), 0, 0)
-    if key not in cache:
-        cache[key] = extract_file(tree, relpath)
-    return cache[key]

@@ -18,8 +18,7 @@ from xml.sax.saxutils import escape
 from docutils import nodes
 from sphinx import addnodes
 
-from ..extract import extract_file
-from ..model import SourceFile
+from .parsed import parsed_files
 
 REPORT = "_kdocgen/xref-report.json"
 
@@ -28,14 +27,7 @@ REPORT = "_kdocgen/xref-report.json"
 class SiteState:
     """Per-application state (created in setup, never module-global)."""
 
-    sources: dict[str, SourceFile] = field(default_factory=dict)
     unresolved: dict[str, Counter] = field(default_factory=dict)  # per document
-
-    def source(self, tree: str, path: str) -> SourceFile:
-        """The parsed file (once per process)."""
-        if path not in self.sources:
-            self.sources[path] = extract_file(tree, path, with_calls=True)
-        return self.sources[path]
 
 
 def src_file_of(doctree: nodes.Node) -> str | None:
@@ -78,8 +70,7 @@ def add_call_lists(app, doctree: nodes.document) -> None:
     path = src_file_of(doctree) if site else None
     if not path or path not in site.get("files", []):
         return
-    state: SiteState = app.kdocgen_site_state
-    source = state.source(site["tree"], path)
+    source = parsed_files(app).get(site["tree"], path)
     bodies = {s.name: s for s in source.symbols if s.kind == "function" and s.has_body}
     callers = site.get("callers", {})
     defined = site.get("defined", {})

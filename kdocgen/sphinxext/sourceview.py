@@ -25,9 +25,9 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import __version__
-from ..extract import extract_file
 from ..model import SourceFile, Symbol
 from ..render.write import page_path
+from .parsed import ParsedFiles, parsed_files
 from .site import src_file_of
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def setup(app) -> dict:
     """Sphinx entry point: the config value, the handlers and their state."""
     if "kdocgen_site" not in app.config:
         app.add_config_value("kdocgen_site", {}, "html", [dict])
-    views = SourceViews()
+    views = SourceViews(parsed=parsed_files(app))
     app.connect("builder-inited", views.builder_inited)
     app.connect("doctree-resolved", views.add_source_links)
     app.connect("html-collect-pages", views.collect_pages)
@@ -105,15 +105,13 @@ def enabled(builder) -> bool:
 class SourceViews:
     """Per-application state: the parsed files of this build process."""
 
-    sources: dict[str, SourceFile] = field(default_factory=dict)
+    parsed: ParsedFiles = field(default_factory=ParsedFiles)
     toctrees: dict[tuple[str, str], str] = field(default_factory=dict)
     toctree_by_depth: bool = False
 
     def source(self, site: Site, path: str) -> SourceFile:
         """The model of ``path``, extracted once per build process."""
-        if path not in self.sources:
-            self.sources[path] = extract_file(site.tree, path)
-        return self.sources[path]
+        return self.parsed.get(site.tree, path)
 
     def builder_inited(self, app) -> None:
         """Make the style sheet part of the HTML output."""

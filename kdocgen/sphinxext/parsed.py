@@ -1,0 +1,37 @@
+"""The source files a build reads, parsed once per build process and shared
+by the directive, the site features and the source views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..extract import extract_file
+from ..model import SourceFile
+
+
+class ParsedFiles:
+    """Parsed files keyed by path, size and modification time (an edited file
+    is parsed again)."""
+
+    def __init__(self) -> None:
+        self._files: dict[tuple[str, int, int], SourceFile] = {}
+
+    def get(self, tree: str | Path, relpath: str) -> SourceFile:
+        """The model of ``relpath`` below ``tree`` (with call lists)."""
+        path = Path(tree) / relpath
+        try:
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            key = (str(path), 0, 0)
+        if key not in self._files:
+            self._files[key] = extract_file(tree, relpath, with_calls=True)
+        return self._files[key]
+
+
+def parsed_files(app) -> ParsedFiles:
+    """The application's shared cache (made on first use; never global)."""
+    cache = getattr(app, "kdocgen_parsed", None)
+    if cache is None:
+        cache = app.kdocgen_parsed = ParsedFiles()
+    return cache
