@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .abi.cli import add_parser as add_abi_parser
 
 
 def _add_files(parser: argparse.ArgumentParser) -> None:
@@ -277,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="settings file (default: nearest .kdocgen.toml or pyproject.toml [tool.kdocgen])")
     lint.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
     lint.set_defaults(func=cmd_lint)
+    add_abi_parser(sub)
     return parser
 
 
