@@ -9,4 +9,40 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``kdocgen abi`` and its subcommands."""
     abi = sub.add_parser("abi", help="ABI status data: import DepSurf pages, scan kernel builds")
     abisub = abi.add_subparsers(dest="abi_command", required=True)
+    _add_import_depsurf(abisub)
     _ = abisub  # subcommands: import-depsurf (depsurf.py), scan (scan/)
+
+
+def _add_import_depsurf(abisub: argparse._SubParsersAction) -> None:
+    cmd = abisub.add_parser("import-depsurf", help="read DepSurf pages into an ABI data file")
+    cmd.add_argument("paths", nargs="+", metavar="DIR_OR_FILE", help="DepSurf page files or folders of pages")
+    cmd.add_argument("-o", "--output", required=True, metavar="FILE.json[.gz]", help="ABI data file to write")
+    cmd.set_defaults(func=cmd_import_depsurf)
+
+
+def cmd_import_depsurf(args: argparse.Namespace) -> int:
+    """Import DepSurf pages; exit 1 when some page failed (the others are written)."""
+    import sys
+    from pathlib import Path
+
+    from .depsurf import read_depsurf
+    from .store import write
+
+    def say(message: str) -> None:
+        print(f"kdocgen abi import-depsurf: {message}", file=sys.stderr)
+
+    data, errors = read_depsurf([Path(p) for p in args.paths], progress=say)
+    for error in errors:
+        print(error, file=sys.stderr)
+    try:
+        write(data, Path(args.output))
+    except OSError as err:
+        say(f"cannot write {args.output}: {err.strerror or err}")
+        return 1
+    kinds = {}
+    for symbol in data.symbols:
+        kinds[symbol.kind] = kinds.get(symbol.kind, 0) + 1
+    counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
+    say(f"{counts or 'no symbols'} over {len(data.builds)} builds written to {args.output}; "
+        f"{len(errors)} page(s) failed")
+    return 1 if errors else 0

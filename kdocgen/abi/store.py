@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -105,7 +106,7 @@ def read(path: Path) -> AbiData:
         text = raw.decode("utf-8")
     except OSError as err:
         raise AbiDataError(f"{path}: cannot read: {err.strerror or err}") from None
-    except (EOFError, gzip.BadGzipFile) as err:
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
         raise AbiDataError(f"{path}: broken gzip data: {err}") from None
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1

@@ -1,0 +1,175 @@
+"""Import DepSurf pages (function, struct, tracepoint) into the ABI model.
+
+``read_depsurf(paths)`` reads page files and folders of pages in both formats
+that DepSurf published (see ``FORMAT.md`` of the shared data): the current
+one (``⚠️``, short labels, ``**Collision:**``... blocks, no Added/Removed
+differences) and the older seed one (``❓``, full image names, a ``json``
+func-group block, Added/Removed differences).  A page that cannot be read is
+reported as ``file:line: message``; the other pages are still imported.
+
+Choices:
+
+* **Presence** follows the current DepSurf rule: a symbol exists in an image
+  when BTF or DWARF knows it.  A seed-format ``Absent`` entry that carries a
+  func group (DWARF saw the function, BTF did not) is therefore *present*,
+  with its issues taken from the group: ``"inline_type": "Full"`` gives
+  ``Full Inline`` (and ``Static Duplication`` gives ``Duplicate``), exactly
+  as the current format shows the same function.
+* **Binaries**: DepSurf looks only at vmlinux, so a status with ELF symbols
+  is in ``["vmlinux"]``; a fully inlined function is in no binary.
+* **Defining file**: the file of every instance's ``Location`` (or compile
+  unit) over all images, when that is a single file; otherwise (a collision
+  of same-named statics) ``None``, and the instances tell the definitions
+  apart.
+* **Differences**: those a page prints are kept; the pairs it leaves out
+  (Added/Removed, dropped by the current format) are computed from the
+  per-image signatures (:mod:`kdocgen.abi.diff`).
+* **Tracepoints**: the signature is the ``Event:`` struct and the
+  ``Function:`` prototype, separated by a blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .depsurf_builds import (
+    DEFAULT_IMAGE,
+    GROUPS,
+    build_id,
+    depsurf_builds,
+    resolve_label,
+)
+from .depsurf_details import build_status, normalize_param
+from .depsurf_page import PageError, RawPage, parse_page
+from .diff import compute_delta, delta_pairs
+from .model import AbiData, AbiSymbol, BuildStatus, Change, Delta
+
+#: Files of the data folder that are not pages.
+NOT_PAGES = {"README.md", "FORMAT.md", "SOURCE.md", "LICENSE.md", "CHANGELOG.md"}
+#: DepSurf compares Arch and Flavor images with the default image.
+BASELINES = {"Arch": build_id(DEFAULT_IMAGE), "Flavor": build_id(DEFAULT_IMAGE)}
+_COMMIT = re.compile(r"^\| `([\w-]+)/[^|]*\|[^|]*\| `([0-9a-f]{40})`", re.MULTILINE)
+
+
+def page_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The page files named by ``paths`` (files, or folders searched for ``*.md``)."""
+    files, errors = [], []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.md") if p.name not in NOT_PAGES and p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or directory")
+    return list(dict.fromkeys(files)), errors
+
+
+def read_depsurf(paths: list[Path], progress=None) -> tuple[AbiData, list[str]]:
+    """The ABI data of the DepSurf pages under ``paths`` and the ``file:line: message`` errors.
+
+    When several pages describe the same symbol, a current-format page wins
+    over a seed-format one.
+    """
+    files, errors = page_files(paths)
+    builds = depsurf_builds(_provenance(paths))
+    data = AbiData(builds=builds, sources=_sources(paths))
+    by_key: dict[tuple[str, str, str], tuple[tuple[bool, str], AbiSymbol]] = {}
+    for n, path in enumerate(files, start=1):
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            errors.append(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}")
+            continue
+        if not text.startswith("# "):
+            continue  # not a page (notes, licence text): skipped quietly
+        try:
+            page = parse_page(text)
+            symbol = page_symbol(page, builds)
+        except PageError as err:
+            errors.append(f"{path}:{err.line}: {err.message}" if err.line else f"{path}: {err.message}")
+            continue
+        rank = (older_format(page), str(path))
+        if symbol.key not in by_key or rank < by_key[symbol.key][0]:
+            by_key[symbol.key] = (rank, symbol)
+        if progress and n % 100 == 0:
+            progress(f"{n}/{len(files)} pages")
+    data.symbols = sorted((symbol for _rank, symbol in by_key.values()), key=lambda s: s.key)
+    return data, errors
+
+
+def older_format(page: RawPage) -> bool:
+    """Whether a page is in the seed format (its newer page, if any, is preferred)."""
+    return any(s.marker == "❓" or s.label == resolve_label(s.group, s.label) for s in page.statuses)
+
+
+def page_symbol(page: RawPage, builds) -> AbiSymbol:
+    """The model of one parsed page."""
+    symbol = AbiSymbol(kind=page.kind, name=page.name)
+    for raw in page.statuses:
+        image = resolve_label(raw.group, raw.label)
+        if image is None:
+            raise PageError(raw.line, f"unknown image label {raw.label!r} in group {raw.group}")
+        if build_id(image) in symbol.status:
+            raise PageError(raw.line, f"second status for image {raw.label!r}")
+        symbol.status[build_id(image)] = build_status(raw, page.kind, page.name)
+    missing = [b.label for b in builds if b.id not in symbol.status]
+    if missing:
+        raise PageError(page.statuses[-1].line, f"no status for image(s) {', '.join(missing)} (truncated page?)")
+    symbol.file = defining_file(symbol.status.values())
+    symbol.deltas = _deltas(page, symbol, builds)
+    return symbol
+
+
+def defining_file(statuses) -> str | None:
+    """The one file all instances are declared in, or None."""
+    files = {(inst.location.rsplit(":", 1)[0] if inst.location else inst.cu_file)
+             for st in statuses for inst in st.instances}
+    return files.pop() if len(files) == 1 else None
+
+
+def _deltas(page: RawPage, symbol: AbiSymbol, builds) -> list[Delta]:
+    """The page's differences, completed with the computed ones it leaves out."""
+    printed: dict[tuple[str, str, str], Delta] = {}
+    for raw in page.deltas:
+        old = resolve_label(raw.group, raw.old_label, diff_side=True)
+        new = resolve_label(raw.group, raw.new_label, diff_side=True)
+        if old is None or new is None:
+            bad = raw.old_label if old is None else raw.new_label
+            raise PageError(raw.line, f"unknown image label {bad!r} in group {raw.group}")
+        changes = [Change(c.kind, normalize_param(c.old), normalize_param(c.new)) for c in raw.changes]
+        if raw.kind == "changed" and not changes:
+            raise PageError(raw.line, "'Changed' entry without changes")
+        printed[(raw.group, build_id(old), build_id(new))] = Delta(
+            raw.group, build_id(old), build_id(new), raw.kind, changes)
+    out = []
+    for pair in delta_pairs(builds, BASELINES):
+        delta = printed.pop(pair, None) or compute_delta(symbol, *pair)
+        if delta is not None:
+            out.append(delta)
+    if printed:
+        group, old, new = next(iter(printed))
+        raise PageError(0, f"difference between {old} and {new} is not a {group} pair DepSurf compares")
+    return out
+
+
+def _sources(paths: list[Path]) -> list[str]:
+    return [f"DepSurf pages ({', '.join(GROUPS)} images) read from {', '.join(p.name or str(p) for p in paths)}"]
+
+
+def _provenance(paths: list[Path]) -> dict[str, str]:
+    """The dataset commits named by a SOURCE.md beside or above the pages."""
+    for path in paths:
+        for folder in [path if path.is_dir() else path.parent, *path.resolve().parents][:3]:
+            source = folder / "SOURCE.md"
+            if source.is_file():
+                text = source.read_text("utf-8", "replace")
+                return {f"commit {m.group(1)}": m.group(2) for m in _COMMIT.finditer(text)}
+    return {}
+
+
+def status_cell(status: BuildStatus | None) -> str:
+    """``Absent``, ``OK`` or the issues joined with ``+`` (the status-matrix spelling)."""
+    if status is None or not status.present:
+        return "Absent"
+    return "+".join(status.issues) or "OK"
