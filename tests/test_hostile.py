@@ -33,6 +33,10 @@ HOSTILE = b"""\
  *
  * .. _evil: javascript:alert('target')
  *
+ * .. kernel-doc:: ../../../../../../../../etc/passwd
+ *
+ * Get :download:`this <../../../../../../../../etc/passwd>` or :raw:`<b>raw</b>`.
+ *
  * Click `here <javascript:alert('link')>`_ or javascript:alert('bare').
  * A very long line: LONG
  *
@@ -61,8 +65,9 @@ def test_hostile_page_is_clean_and_inert():
     active = [line for line in page.splitlines()
               if line.lstrip().startswith(".. ") and any(
                   word in line for word in ("raw::", "include::", "literalinclude::", "image::",
-                                            "csv-table::", "|sub|", "_evil:"))]
+                                            "csv-table::", "|sub|", "_evil:", "kernel-doc::"))]
     assert active == []
+    assert ":download:`" not in page and ":raw:`" not in page
 
 
 def test_hostile_page_builds_into_inert_html(tmp_path):
@@ -78,6 +83,6 @@ def test_hostile_page_builds_into_inert_html(tmp_path):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert 'href="javascript' not in html.lower()
     assert "root:x:0:0" not in html  # nothing of /etc/passwd
-    assert not (out / "_images").exists()
+    assert not (out / "_images").exists() and not (out / "_downloads").exists()
     assert "&lt;script&gt;" in html and "raw:: html" in html  # shown as text
     assert Path(out / "source" / "evil.html").stat().st_size > 1_000_000

@@ -40,7 +40,7 @@ _TARGET_URL = re.compile(r"^\s*\.\.\s+_[^:]*:\s*(?P<url>\S*)")
 
 #: Directives a comment may use: they only format the comment's own text.
 #: Anything else (raw, include, literalinclude, image, figure, csv-table with
-#: :file:, toctree, substitution definitions ...) is shown as text, so comment
+#: :file:, kernel-doc, toctree, substitution definitions ...) is shown as text, so comment
 #: text can never inject HTML or pull files from the build machine.
 SAFE_DIRECTIVES = frozenset({
     "code-block", "code", "sourcecode", "highlight", "note", "warning", "important", "tip",
@@ -49,8 +49,11 @@ SAFE_DIRECTIVES = frozenset({
     "container", "topic", "sidebar", "epigraph", "highlights", "pull-quote", "compound",
     "line-block", "parsed-literal", "centered", "hlist", "glossary", "productionlist",
     "c:function", "c:macro", "c:struct", "c:union", "c:enum", "c:enumerator", "c:type",
-    "c:var", "c:member", "kernel-doc",
+    "c:var", "c:member",
 })
+#: Roles that would copy build-machine files into the site or emit raw output.
+UNSAFE_ROLES = frozenset({"download", "raw"})
+_ROLE_NAME = re.compile(r":(?:[\w.+-]+:)?([\w.+-]+):`")
 _SAFE_SCHEMES = ("http://", "https://", "ftp://", "mailto:", "#")
 _UNSAFE_URI = re.compile(r"\b(javascript|vbscript|data|file):", re.I)
 _LITERAL_INTRO = re.compile(r"::\s*$")
@@ -132,7 +135,8 @@ def inline_to_rst(text: str) -> str:
     pos = 0
     for keep in _KEEP.finditer(text):
         out.append(_plain(text[pos:keep.start()]))
-        out.append(keep.group())
+        role = keep.group("role") and _ROLE_NAME.match(keep.group("role"))
+        out.append(_plain(keep.group()) if role and role.group(1) in UNSAFE_ROLES else keep.group())
         pos = keep.end()
     out.append(_plain(text[pos:]))
     return "".join(out)

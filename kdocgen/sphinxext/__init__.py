@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from .. import __version__
 from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
+from .abi import setup_abi
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
 from .parsed import parsed_files
+from .safety import guarded, setup_safety
 from .site import setup_site
 from .sourceview import setup_sourceview
+from .userabi import setup_userabi
 
 
 def _teach_c_domain(app, config) -> None:
@@ -28,10 +31,13 @@ def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
     directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
-    app.add_directive("kernel-doc", directive)
+    app.add_directive("kernel-doc", guarded(directive))
     app.connect("config-inited", _teach_c_domain)
     setup_site(app)
+    setup_abi(app)
     setup_sourceview(app)
     setup_flattable(app)
+    setup_userabi(app)
+    setup_safety(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}
