@@ -16,24 +16,15 @@ import json
 import re
 
 from ..cparse.members import split_args
+from . import model
 from .depsurf_page import Block, PageError, RawStatus
-from .model import (
-    COLLISION,
-    DUPLICATE,
-    FULL_INLINE,
-    SELECTIVE_INLINE,
-    TRANSFORMATION,
-    BuildStatus,
-    ElfSymbol,
-    Instance,
-    issues_in_order,
-)
+from .model import BuildStatus, ElfSymbol, Instance
 
 #: Both InlineType vocabularies (before and after March 2025).
 INLINE_NAMES = {"No": "No", "Full": "Full", "Selective": "Selective",
                 "Not inlined": "No", "Fully inlined": "Full", "Partially inlined": "Selective"}
-COLLISION_ISSUE = {"Static Duplication": DUPLICATE, "Static-Static Collision": COLLISION,
-                   "Static-Global Collision": COLLISION}
+COLLISION_ISSUE = {"Static Duplication": model.DUPLICATE, "Static-Static Collision": model.COLLISION,
+                   "Static-Global Collision": model.COLLISION}
 _INLINED = {"not declared, inlined", "declared, inlined"}
 
 _KEY = re.compile(r"^\*\*(\w+):\*\*\s*(.*)$")
@@ -201,9 +192,9 @@ def _seed_details(raw: RawStatus, status: BuildStatus, name: str) -> None:
     if raw.absent:
         # "Absent" then meant "no BTF FUNC": the func group says what DWARF saw.
         derived = {COLLISION_ISSUE.get(status.collision or ""),
-                   {"Full": FULL_INLINE, "Selective": SELECTIVE_INLINE}.get(status.inline or ""),
-                   TRANSFORMATION if status.transformation else None}
-        status.issues = issues_in_order({d for d in derived if d})
+                   {"Full": model.FULL_INLINE, "Selective": model.SELECTIVE_INLINE}.get(status.inline or ""),
+                   model.TRANSFORMATION if status.transformation else None}
+        status.issues = model.issues_in_order({d for d in derived if d})
 
 
 def _func_group(block: Block, status: BuildStatus) -> None:
