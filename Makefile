@@ -59,9 +59,14 @@ bench: $(STAMP)
 # copy of the previous site, which replaces it only when the build succeeded.
 SITE_ARGS = $(if $(SUBSYSTEM),--subsystem "$(SUBSYSTEM)") $(if $(FILES),--files "$(FILES)")
 SPHINXOPTS ?= -j auto
+# ABI status: ABI_DATA="a.json depsurf-folder ..." (kdocgen ABI JSON files or
+# DepSurf pages); the default dataset of the Hyper-V site is used when present.
+ABI_DATA ?=
+ABI_DEFAULT ?= $(if $(SUBSYSTEM)$(FILES),,$(wildcard data/abi/hyperv-debian.json.gz))
+ABI_ARGS = $(foreach p,$(ABI_DEFAULT) $(ABI_DATA),--abi "$(p)")
 
 html: $(STAMP)
-	$(PY) -m kdocgen site --out source $(SITE_ARGS)
+	$(PY) -m kdocgen site --out source $(SITE_ARGS) $(ABI_ARGS)
 	@rm -rf _build/html.new && mkdir -p _build
 	@if [ -d _build/html ]; then cp -a _build/html _build/html.new; fi
 	$(PY) -m sphinx -b html -d _build/doctrees $(SPHINXOPTS) . _build/html.new

@@ -137,10 +137,12 @@ def cmd_site(args) -> int:
     missing = [f for f in plan.files if not (plan.tree / f).is_file()]
     for name in missing:
         print(f"kdocgen site: {name}: no such file in {plan.tree}", file=sys.stderr)
-    figures = build_site_source(plan, Path(args.out), jobs=args.jobs or os.cpu_count() or 1)
+    from .abi.load import load_site_abi
+    abi, abi_errors = load_site_abi(args.abi, lambda m: print(f"kdocgen site: {m}", file=sys.stderr))
+    figures = build_site_source(plan, Path(args.out), jobs=args.jobs or os.cpu_count() or 1, abi=abi)
     print(f"kdocgen site: {figures['files']} files, {figures['symbols']} symbols, "
           f"{figures['documented']} documented -> {args.out}", file=sys.stderr)
-    return 1 if missing else 0
+    return 1 if missing or abi_errors else 0
 
 
 def _lint_tree(args) -> Path:
@@ -253,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--files", default=None, help="explicit space-separated files instead of a subsystem")
     site.add_argument("--out", default="source", help="folder for the generated pages (default: source)")
     site.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
+    site.add_argument("--abi", action="append", metavar="PATH",
+                      help="ABI data: JSON file or DepSurf folder/page (repeatable)")
     site.set_defaults(func=cmd_site)
     man = sub.add_parser("man", help="write section-9 manual pages (<symbol>.9.gz)")
     _add_files(man)

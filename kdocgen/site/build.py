@@ -52,9 +52,9 @@ def _progress(message: str) -> None:
     print(f"kdocgen site: {message}", file=sys.stderr, flush=True)
 
 
-def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progress) -> dict:
-    """Write the pages of ``plan`` into ``out`` (the ``source/`` folder);
-    return the figures shown on the landing page."""
+def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progress, abi=None) -> dict:
+    """Write the pages of ``plan`` into ``out`` (the ``source/`` folder), with
+    the ABI data ``abi`` if given; return the figures shown on the landing page."""
     progress(f"parsing {len(plan.files)} files")
     sources = list(extract_many(plan.tree, plan.files, jobs=jobs, with_calls=True))
     for source in sources:
@@ -72,8 +72,14 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
         written.append(path.relative_to(out).as_posix())
     written += _copy_docs(plan, out)
     landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)])
+    if abi is not None:
+        from ..abi.overview import ABI_JSON, landing_text, write_abi_site
+        progress("writing the ABI overview")
+        written += write_abi_site(abi, sources, index.is_canonical, out)
+        landing += "\n" + landing_text(out.name)
     write_if_changed(out / "_landing.rst", landing)
-    write_if_changed(out / SITE_DATA, json.dumps(_site_data(plan, out, index), indent=1, sort_keys=True) + "\n")
+    site_data = _site_data(plan, out, index) | ({"abi": ABI_JSON} if abi is not None else {})
+    write_if_changed(out / SITE_DATA, json.dumps(site_data, indent=1, sort_keys=True) + "\n")
     _remove_stale(out, previous, set(written))
     write_if_changed(out / MANIFEST, json.dumps(sorted(written), indent=0) + "\n")
     return figures

@@ -1,0 +1,275 @@
+"""The ABI overview page of a site (``source/abi/index.rst``): heatmap,
+aggregates per build, coverage, a sortable and filterable table of the
+functions, structs with layout changes, tracepoints.
+
+Also writes what the Sphinx extension reads (``source/_abi.json``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from ..model import SourceFile
+from ..render.write import page_path, write_if_changed
+from .heatmap import HeatmapRow, area_of, draw_heatmap
+from .lookup import UNKNOWN, AbiIndex, Match
+from .model import ISSUE_ORDER, AbiData
+from .render import PROVENANCE, build_text, matrix
+from .store import dumps
+from .summary import CATEGORIES, EntryAbi, entry_abi, modules_of
+
+ABI_JSON = "_abi.json"
+PAGE_DIR = "abi"
+#: Flavors of cloud kernels ("cloud-flavor-only" filter).
+CLOUD_FLAVORS = ("azure", "aws", "gcp", "cloud", "oracle", "ibm", "kvm")
+
+
+@dataclass
+class SiteEntry:
+    """One entry of the site and its ABI view (None when the data lacks it)."""
+
+    kind: str
+    name: str
+    path: str
+    canonical: bool
+    abi: EntryAbi | None
+
+
+def site_entries(data: AbiData, sources: list[SourceFile], is_canonical) -> list[SiteEntry]:
+    """Function definitions and structs of the site, matched to the data."""
+    index = AbiIndex(data)
+    out, seen = [], set()
+    for source in sorted(sources, key=lambda s: s.path):
+        for symbol in source.symbols:
+            is_function = symbol.kind == "function" and symbol.has_body
+            if not (is_function or symbol.kind == "struct") or (symbol.kind, symbol.name, source.path) in seen:
+                continue
+            seen.add((symbol.kind, symbol.name, source.path))
+            match = index.match(symbol.kind, symbol.name, source.path)
+            out.append(SiteEntry(symbol.kind, symbol.name, source.path, is_canonical(symbol),
+                                 entry_abi(data, match) if match else None))
+    return out
+
+
+def _href(entry: SiteEntry) -> str:
+    """The entry's URL relative to the overview page."""
+    page = page_path(Path(""), entry.path).with_suffix(".html").as_posix()
+    url = posixpath.relpath(page, PAGE_DIR)
+    return url + (f"#c.{entry.name}" if entry.canonical else "")
+
+
+def _link(entry: SiteEntry) -> str:
+    return f'<a href="{escape(_href(entry))}"><code>{escape(entry.name)}</code></a>'
+
+
+def _raw(html: str) -> list[str]:
+    return [".. raw:: html", "", "   " + html, ""]
+
+
+def _section(title: str) -> list[str]:
+    return [title, "-" * len(title), ""]
+
+
+def _flags(abi: EntryAbi) -> dict[str, bool]:
+    """The table's filter flags of one function."""
+    present = abi.present
+    flavors = {c.build.flavor for c in present}
+    return {
+        "generic": any(c.build.flavor == "generic" for c in present),
+        "module": bool(present) and all(modules_of(c.status) and "vmlinux" not in c.status.binaries
+                                        for c in present),
+        "cloud": bool(flavors) and flavors <= set(CLOUD_FLAVORS),
+        "changed": any(d.kind == "changed" for d in abi.changes),
+    }
+
+
+FILTERS = (("generic", "present in generic builds"), ("module", "module-only"),
+           ("cloud", "cloud-flavor-only"), ("changed", "changed somewhere"))
+
+
+def _function_row(entry: SiteEntry) -> str:
+    abi = entry.abi
+    flags = _flags(abi)
+    seen = abi.versions_seen()
+    worst = abi.worst() or ("" if abi.present else "Absent")
+    attrs = " ".join(f'data-{k}="{int(v)}"' for k, v in flags.items())
+    groups = "".join(f'<td data-sort="{sum(c.present for c in cells)}">'
+                     f'{sum(c.present for c in cells)}/{len(cells)}</td>' for _, cells in abi.rows)
+    first, last = (build_text(seen[0]), build_text(seen[1])) if seen else ("", "")
+    changed = sum(d.kind == "changed" for d in abi.changes)
+    return (f'<tr {attrs} data-issue="{escape(worst)}"><td>{_link(entry)}</td>'
+            f"<td>{escape(entry.path)}</td>{groups}"
+            f"<td>{escape(first)}</td><td>{escape(last)}</td>"
+            f"<td>{escape(', '.join(abi.binaries()))}</td><td>{escape(worst)}</td>"
+            f'<td data-sort="{changed}">{changed or ""}</td></tr>')
+
+
+def function_table(data: AbiData, entries: list[SiteEntry]) -> str:
+    """The sortable, filterable table of the functions the data knows."""
+    groups = "".join(f"<th>{escape(g)}</th>" for g, _ in data.groups())
+    checks = "".join(f'<label><input type="checkbox" data-filter="{k}"> {escape(t)}</label> '
+                     for k, t in FILTERS)
+    issues = "".join(f'<option value="{escape(i)}">{escape(i)}</option>'
+                     for i in ("Absent", *ISSUE_ORDER))
+    controls = (f'<div class="abi-filters">{checks}<label>worst issue <select data-filter="issue">'
+                f'<option value="">any</option>{issues}</select></label> '
+                '<label>name <input type="search" data-filter="text" size="16"></label> '
+                '<span class="abi-count"></span></div>')
+    rows = "".join(_function_row(e) for e in entries)
+    head = (f"<tr><th>Function</th><th>File</th>{groups}<th>First</th><th>Last</th>"
+            "<th>In</th><th>Worst issue</th><th>Changes</th></tr>")
+    return (f'{controls}<table class="abi-table" data-sortable="1"><thead>{head}</thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
+    """Per build: functions present and the count of each issue."""
+    head = "".join(f"<th>{escape(i)}</th>" for i in ISSUE_ORDER)
+    rows = []
+    for build in (b for _, group in data.groups() for b in group):
+        cells = [c for e in entries for c in e.abi.present if c.build.id == build.id]
+        counts = "".join(f"<td>{sum(i in c.status.issues for c in cells)}</td>" for i in ISSUE_ORDER)
+        changed = sum(1 for e in entries for d in e.abi.changes if d.new == build.id and d.kind == "changed")
+        rows.append(f'<tr><td>{escape(build.group)}</td><td>{escape(build.label)}</td>'
+                    f"<td><code>{escape(build.name)}</code></td><td>{escape(build.source)}</td>"
+                    f"<td>{len(cells)}</td>{counts}<td>{changed}</td></tr>")
+    return ('<table class="abi-table" data-sortable="1"><thead><tr><th>Group</th><th>Label</th>'
+            f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _name_list(names: list[str]) -> str:
+    return ", ".join(f"<code>{escape(n)}</code>" for n in names) or "none"
+
+
+def coverage(data: AbiData, entries: list[SiteEntry]) -> str:
+    """Functions defined in the sources vs. those the data knows, both ways."""
+    functions = [e for e in entries if e.kind == "function"]
+    known = [e for e in functions if e.abi and not e.abi.all_foreign]
+    foreign = [e for e in functions if e.abi and e.abi.all_foreign]
+    unknown = [e for e in functions if not e.abi]
+    defined = {e.name for e in functions}
+    extra = sorted({s.name for s in data.symbols if s.kind == "function" and s.name not in defined})
+    items = [
+        (f"Functions defined in the site's sources: <strong>{len(functions)}</strong>", ""),
+        (f"&hellip; that the data knows: <strong>{len(known)}</strong>", ""),
+        (f"&hellip; whose name the data knows only as another function: <strong>{len(foreign)}</strong>",
+         _name_list([e.name for e in foreign])),
+        (f"&hellip; that the data does not know: <strong>{len(unknown)}</strong>",
+         _name_list(sorted({e.name for e in unknown}))),
+        (f"Functions in the data not defined in the site's sources: <strong>{len(extra)}</strong>",
+         _name_list(extra)),
+    ]
+    out = []
+    for head, names in items:
+        out.append(f"<li>{head}" + (f"<details><summary>list</summary><p>{names}</p></details>"
+                                    if names else "") + "</li>")
+    return '<ul class="abi-coverage">' + "".join(out) + "</ul>"
+
+
+def struct_table(entries: list[SiteEntry]) -> str:
+    """Structs the data knows: presence and layout changes."""
+    rows = []
+    for entry in entries:
+        abi = entry.abi
+        layout = [f"{escape(c.kind)} <code>{escape(c.old or c.new)}</code>"
+                  for d in abi.changes for c in d.changes]
+        rows.append(f"<tr><td>{_link(entry)}</td><td>{escape(entry.path)}</td>"
+                    f'<td data-sort="{len(abi.present)}">{len(abi.present)}/{len(abi.cells)}</td>'
+                    f'<td data-sort="{len(layout)}">{"; ".join(layout[:6])}'
+                    f'{" &hellip;" if len(layout) > 6 else ""}</td></tr>')
+    return ('<table class="abi-table" data-sortable="1"><thead><tr><th>Struct</th><th>File</th>'
+            f"<th>Present</th><th>Layout changes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def tracepoint_table(data: AbiData) -> str:
+    """Every tracepoint of the data, with its matrix."""
+    rows = []
+    for symbol in sorted((s for s in data.symbols if s.kind == "tracepoint"), key=lambda s: s.name):
+        abi = entry_abi(data, Match(symbol, {b: UNKNOWN for b in symbol.status}))
+        changed = sum(d.kind == "changed" for d in abi.changes)
+        rows.append(f"<tr><td><code>{escape(symbol.name)}</code></td>"
+                    f'<td data-sort="{len(abi.present)}">{len(abi.present)}/{len(abi.cells)}</td>'
+                    f'<td data-sort="{changed}">{changed or ""}</td><td>{matrix(abi)}</td></tr>')
+    return ('<table class="abi-table" data-sortable="1"><thead><tr><th>Tracepoint</th><th>Present</th>'
+            f"<th>Changes</th><th>Builds</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def heatmap_rows(entries: list[SiteEntry]) -> list[HeatmapRow]:
+    """The functions the data knows, by area, then by first build present, then name."""
+    rows = []
+    for e in entries:
+        if e.kind == "function" and e.abi and not e.abi.all_foreign:
+            cats = [c.category for c in e.abi.cells]
+            first = next((i for i, c in enumerate(e.abi.cells) if c.present), len(cats))
+            rows.append(((area_of(e.path), first, e.name, e.path), HeatmapRow(e.name, area_of(e.path), cats)))
+    return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def _legend() -> str:
+    items = "".join(f'<span class="abi-cell abi-{c.key}" style="background:{c.colour}">'
+                    f"{escape(c.symbol)}</span> {escape(c.label)} " for c in CATEGORIES)
+    return f'<p class="abi-legend">{items}<span class="abi-cell">Δ</span> changed since the previous build</p>'
+
+
+def overview_page(data: AbiData, entries: list[SiteEntry], heatmap: str | None) -> str:
+    """The reST text of the overview page."""
+    functions = [e for e in entries if e.kind == "function" and e.abi and not e.abi.all_foreign]
+    structs = [e for e in entries if e.kind == "struct" and e.abi and e.abi.present]
+    sources = sorted({b.source for b in data.builds})
+    prov = "".join(f"<li>{PROVENANCE.get(s, escape(s))}</li>" for s in sources)
+    prov += "".join(f"<li>{escape(line)}</li>" for line in data.sources)
+    lines = ["ABI status", "==========", ""]
+    lines += _raw(f"<p>Where each function of this site exists as a callable symbol in "
+                  f"{len(data.builds)} kernel builds, and how the compiler changed it "
+                  f"(inlining, clones, collisions). Every entry of the site that the data knows "
+                  f"has the same status in its own <em>ABI status</em> section.</p><ul>{prov}</ul>"
+                  + _legend())
+    if heatmap:
+        lines += _section("Heatmap")
+        alt = f"ABI status of {len(functions)} functions in {len(data.builds)} builds"
+        lines += [f".. image:: {heatmap}", f"   :alt: {alt}", f"   :target: {heatmap}",
+                  "   :class: abi-heatmap", ""]
+    lines += _section("Builds") + _raw(builds_table(data, functions))
+    lines += _section("Coverage") + _raw(coverage(data, entries))
+    lines += _section("Functions") + _raw(function_table(data, functions))
+    if structs:
+        lines += _section("Structs") + _raw(struct_table(structs))
+    if any(s.kind == "tracepoint" for s in data.symbols):
+        lines += _section("Tracepoints") + _raw(tracepoint_table(data))
+    return "\n".join(lines) + "\n"
+
+
+def landing_text(page_dir: str) -> str:
+    """What the landing page gets: a toctree with the overview (``page_dir``:
+    the folder of the generated pages, as the landing page's toctrees name it)."""
+    return (".. toctree::\n   :maxdepth: 1\n   :caption: ABI status\n\n"
+            f"   ABI status of the functions, structs and tracepoints <{page_dir}/{PAGE_DIR}/index>\n")
+
+
+def write_abi_site(data: AbiData, sources: list[SourceFile], is_canonical, out: Path) -> list[str]:
+    """Write ``_abi.json``, the overview page and its heatmap under ``out``;
+    return the paths written, relative to ``out``."""
+    entries = site_entries(data, sources, is_canonical)
+    (out / PAGE_DIR).mkdir(parents=True, exist_ok=True)
+    write_if_changed(out / ABI_JSON, dumps(data))
+    heatmap = "heatmap.png"
+    rows = heatmap_rows(entries)
+    builds = [b for _, group in data.groups() for b in group]
+    _write_bytes_if_changed(out / PAGE_DIR / heatmap,
+                            lambda path: draw_heatmap(rows, builds, path, "ABI status per build"))
+    write_if_changed(out / PAGE_DIR / "index.rst", overview_page(data, entries, heatmap))
+    return [ABI_JSON, f"{PAGE_DIR}/index.rst", f"{PAGE_DIR}/{heatmap}"]
+
+
+def _write_bytes_if_changed(path: Path, draw) -> None:
+    """Draw into a temporary file; replace ``path`` only when the bytes differ."""
+    tmp = path.with_name(path.name + ".tmp.png")
+    draw(tmp)
+    if path.exists() and path.read_bytes() == tmp.read_bytes():
+        tmp.unlink()
+    else:
+        tmp.replace(path)

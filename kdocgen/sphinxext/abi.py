@@ -1,0 +1,132 @@
+"""ABI sections of the site (active when ``kdocgen_site`` names ABI data,
+``source/_abi.json`` written by ``kdocgen site --abi``):
+
+- under each function definition and struct the data knows, its ABI status
+  (summary, matrix, details per build, differences: :mod:`kdocgen.abi.render`);
+- the style sheet and the sorting/filtering script of the overview tables;
+- pages are read again when the ABI data changes.
+
+Without ABI data nothing is added, so the site is the same as without this
+module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+
+from ..abi.lookup import AbiIndex
+from ..abi.model import AbiData
+from ..abi.render import entry_section
+from ..abi.store import AbiDataError, read
+from ..abi.summary import entry_abi
+from ..site.landing import page_path_docname
+from .parsed import parsed_files
+from .site import src_file_of
+
+#: not under static/ (which every site copies): only sites with ABI data get these
+STATIC_DIR = Path(__file__).parent / "abi_static"
+#: C-domain object types that get an ABI section, and their ABI kind
+KINDS = {"function": "function", "struct": "struct"}
+
+
+@dataclass
+class AbiState:
+    """Per-application ABI data (created in setup, never module-global)."""
+
+    data: AbiData | None = None
+    index: AbiIndex | None = None
+    digest: str = ""
+
+
+def _data_file(app) -> Path | None:
+    site = app.config.kdocgen_site or {}
+    name = site.get("abi")
+    return Path(app.srcdir) / site.get("page_dir", "source") / name if name else None
+
+
+def load_data(app) -> None:
+    """builder-inited: read the ABI data and add the assets of the HTML pages."""
+    state: AbiState = app.kdocgen_abi
+    path = _data_file(app)
+    if path is None:
+        return
+    try:
+        state.data = read(path)
+    except AbiDataError as err:
+        from sphinx.util import logging
+        logging.getLogger(__name__).warning("kdocgen ABI data: %s", err)
+        return
+    state.index = AbiIndex(state.data)
+    state.digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if getattr(app.builder, "format", "") == "html":
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
+        app.add_css_file("abi.css")
+        app.add_js_file("abi.js")
+
+
+def outdated_by_data(app, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: every generated page when the ABI data changed."""
+    digest = app.kdocgen_abi.digest
+    if getattr(env, "kdocgen_abi_digest", "") == digest:
+        return []
+    env.kdocgen_abi_digest = digest
+    page_dir = (app.config.kdocgen_site or {}).get("page_dir", "source")
+    return sorted(d for d in env.found_docs if d.startswith(page_dir + "/") and d not in added | changed)
+
+
+def _entry_name(desc: addnodes.desc) -> str | None:
+    for name in desc.findall(addnodes.desc_name):
+        return name.astext().strip()
+    return None
+
+
+def _linker(app, docname: str, site: dict):
+    """name -> URL of its entry in the site (relative to ``docname``), or None."""
+    defined = site.get("defined", {})
+    page_dir = site.get("page_dir", "source")
+
+    def link(name: str) -> str | None:
+        path = defined.get(name)
+        if not path:
+            return None
+        target = page_path_docname(path, page_dir)
+        return app.builder.get_relative_uri(docname, target) + "#c." + name
+    return link
+
+
+def add_abi_sections(app, doctree: nodes.document) -> None:
+    """doctree-read: the ABI section under every entry the data knows."""
+    state: AbiState = app.kdocgen_abi
+    site = app.config.kdocgen_site
+    path = src_file_of(doctree) if state.index is not None else None
+    if not path or path not in site.get("files", []):
+        return
+    source = parsed_files(app).get(site["tree"], path)
+    defined = {(s.kind, s.name) for s in source.symbols
+               if s.kind == "struct" or (s.kind == "function" and s.has_body)}
+    link = _linker(app, app.env.docname, site)
+    done: set[tuple[str, str]] = set()
+    for desc in doctree.findall(addnodes.desc):
+        kind = KINDS.get(desc.get("objtype")) if desc.get("domain") == "c" else None
+        name = _entry_name(desc)
+        content = next(desc.findall(addnodes.desc_content), None)
+        if kind is None or content is None or (kind, name) not in defined or (kind, name) in done:
+            continue
+        done.add((kind, name))
+        match = state.index.match(kind, name, path)
+        if match is not None:
+            html = entry_section(entry_abi(state.data, match), link)
+            content += nodes.raw("", html, format="html")
+
+
+def setup_abi(app) -> None:
+    """Register the ABI features."""
+    app.kdocgen_abi = AbiState()
+    app.connect("builder-inited", load_data)
+    app.connect("env-get-outdated", outdated_by_data)
+    app.connect("doctree-read", add_abi_sections)
