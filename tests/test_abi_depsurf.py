@@ -110,6 +110,8 @@ def _line_of(lines: list[str], text: str) -> int:
                  _line_of(ls, "**Inline:** Selective")), "unknown value 'Sometimes'"),
     (lambda ls: ("".join(ls).replace("<li>\nIn <code>4.10</code>", "<li>\nsome garbage\nIn <code>4.10</code>", 1),
                  _line_of(ls, "In <code>4.10</code>")), "unreadable status line 'some garbage'"),
+    (lambda ls: ("".join(ls).replace("Changed between <code>6.5</code>", "Changed between <code>6.2</code>"),
+                 _line_of(ls, "Changed between")), "is not a Regular pair"),
 ])
 def test_broken_page_reports_file_and_line(tmp_path, edit, message):
     line, errors, imported = _broken(tmp_path, edit)
@@ -123,7 +125,7 @@ def test_non_pages_are_skipped(tmp_path):
     (tmp_path / "README.md").write_text("# Not a page\n", "utf-8")
     (tmp_path / "notes.md").write_text("Some notes.\n", "utf-8")
     (tmp_path / "x.md").write_bytes((FIXTURES / "current" / "demo_send_msg.md").read_bytes())
-    data, errors = read_depsurf([tmp_path, tmp_path / "missing"])
+    data, errors = read_depsurf([tmp_path, tmp_path / "README.md", tmp_path / "missing"])
     assert [s.name for s in data.symbols] == ["demo_send_msg"]
     assert errors == [f"{tmp_path / 'missing'}: no such file or directory"]
 

@@ -49,6 +49,7 @@ from .model import AbiData, AbiSymbol, BuildStatus, Change, Delta
 NOT_PAGES = {"README.md", "FORMAT.md", "SOURCE.md", "LICENSE.md", "CHANGELOG.md"}
 #: DepSurf compares Arch and Flavor images with the default image.
 BASELINES = {"Arch": build_id(DEFAULT_IMAGE), "Flavor": build_id(DEFAULT_IMAGE)}
+_PAGE_TITLE = re.compile(r"# \w+: <code>")
 _COMMIT = re.compile(r"^\| `([\w-]+)/[^|]*\|[^|]*\| `([0-9a-f]{40})`", re.MULTILINE)
 
 
@@ -59,7 +60,8 @@ def page_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
         if path.is_dir():
             files += sorted(p for p in path.rglob("*.md") if p.name not in NOT_PAGES and p.is_file())
         elif path.is_file():
-            files.append(path)
+            if path.name not in NOT_PAGES:
+                files.append(path)
         else:
             errors.append(f"{path}: no such file or directory")
     return list(dict.fromkeys(files)), errors
@@ -81,7 +83,7 @@ def read_depsurf(paths: list[Path], progress=None) -> tuple[AbiData, list[str]]:
         except (OSError, UnicodeDecodeError) as err:
             errors.append(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}")
             continue
-        if not text.startswith("# "):
+        if not _PAGE_TITLE.match(text):
             continue  # not a page (notes, licence text): skipped quietly
         try:
             page = parse_page(text)
@@ -131,6 +133,7 @@ def defining_file(statuses) -> str | None:
 def _deltas(page: RawPage, symbol: AbiSymbol, builds) -> list[Delta]:
     """The page's differences, completed with the computed ones it leaves out."""
     printed: dict[tuple[str, str, str], Delta] = {}
+    lines: dict[tuple[str, str, str], int] = {}
     for raw in page.deltas:
         old = resolve_label(raw.group, raw.old_label, diff_side=True)
         new = resolve_label(raw.group, raw.new_label, diff_side=True)
@@ -140,16 +143,16 @@ def _deltas(page: RawPage, symbol: AbiSymbol, builds) -> list[Delta]:
         changes = [Change(c.kind, normalize_param(c.old), normalize_param(c.new)) for c in raw.changes]
         if raw.kind == "changed" and not changes:
             raise PageError(raw.line, "'Changed' entry without changes")
-        printed[(raw.group, build_id(old), build_id(new))] = Delta(
-            raw.group, build_id(old), build_id(new), raw.kind, changes)
+        key = (raw.group, build_id(old), build_id(new))
+        printed[key], lines[key] = Delta(*key, raw.kind, changes), raw.line
     out = []
     for pair in delta_pairs(builds, BASELINES):
         delta = printed.pop(pair, None) or compute_delta(symbol, *pair)
         if delta is not None:
             out.append(delta)
     if printed:
-        group, old, new = next(iter(printed))
-        raise PageError(0, f"difference between {old} and {new} is not a {group} pair DepSurf compares")
+        key = next(iter(printed))
+        raise PageError(lines[key], f"difference between {key[1]} and {key[2]} is not a {key[0]} pair DepSurf compares")
     return out
 
 
