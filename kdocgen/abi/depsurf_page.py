@@ -107,7 +107,9 @@ class _Item:
 
 def _items(text: str) -> list[_Item]:
     """The page as a flat list of headings, paragraphs, HTML lines and fences."""
-    tokens = MarkdownIt("commonmark").parse(text)
+    # Only the block structure is needed: inline parsing (half the time) is off.
+    tokens = MarkdownIt("commonmark").disable(["inline", "text_join"]).parse(text)
+    lines = text.splitlines()
     out: list[_Item] = []
     for i, tok in enumerate(tokens):
         line = tok.map[0] + 1 if tok.map else 0
@@ -119,7 +121,7 @@ def _items(text: str) -> list[_Item]:
             for n, part in enumerate(tok.content.splitlines()):
                 out.append(_Item("html", part.strip(), line + n))
         elif tok.type == "fence":
-            if not _fence_closed(text, tok):
+            if not _fence_closed(lines, tok):
                 raise PageError(line, "code block is not closed (truncated page?)")
             out.append(_Item("fence", tok.content, line, info=tok.info.strip()))
         elif tok.type in ("code_block", "hr", "blockquote_open", "bullet_list_open", "ordered_list_open"):
@@ -127,9 +129,8 @@ def _items(text: str) -> list[_Item]:
     return out
 
 
-def _fence_closed(text: str, tok) -> bool:
+def _fence_closed(lines: list[str], tok) -> bool:
     """Whether a fence has its closing line (markdown-it closes it at the end silently)."""
-    lines = text.splitlines()
     last = tok.map[1] - 1
     return last > tok.map[0] and last < len(lines) and lines[last].strip().startswith(tok.markup)
 
