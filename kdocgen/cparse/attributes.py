@@ -54,18 +54,16 @@ _WORD_SET = frozenset(w.encode() for w in ATTRIBUTE_WORDS)
 _CALL_SET = frozenset(w.encode() for w in ATTRIBUTE_CALLS)
 _CANDIDATE = re.compile(rb"\b(?:__\w+|POS0?|asmlinkage|noinline|notrace|noinstr|nokprobe_inline|"
                         rb"CRYPTO_MINALIGN_ATTR)\b")
-_NOT_NEWLINE = re.compile(rb"[^\n]")
+_SPACES_BUT_NEWLINE = bytes(0x0A if byte == 0x0A else 0x20 for byte in range(256))  # bytes.translate table
 _SPACE_BYTES = b" \t\r\n\f\v"
 
 
 def _blank(match: re.Match) -> bytes:
-    return _NOT_NEWLINE.sub(b" ", match.group())
+    return match.group().translate(_SPACES_BUT_NEWLINE)
 
 
 def _blank_range(out: bytearray, start: int, end: int) -> None:
-    for index in range(start, end):
-        if out[index] != 0x0A:
-            out[index] = 0x20
+    out[start:end] = out[start:end].translate(_SPACES_BUT_NEWLINE)
 
 
 def _paren_end(text: bytes, pos: int) -> int:
@@ -126,7 +124,7 @@ _LEXEMES = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?(?:\*/
 
 def _blank_comment(match: re.Match) -> bytes:
     text = match.group()
-    return _NOT_NEWLINE.sub(b" ", text) if text[:1] == b"/" else text
+    return text.translate(_SPACES_BUT_NEWLINE) if text[:1] == b"/" else text
 
 
 def unterminated_comment(source: bytes) -> int:
@@ -176,7 +174,7 @@ def unwrap_struct_groups(text: bytes) -> bytes:
         if close < 0 or len(commas) < skip:
             continue
         head_end = commas[skip - 1] + 1
-        out[match.start():head_end] = _NOT_NEWLINE.sub(b" ", text[match.start():head_end])
+        out[match.start():head_end] = text[match.start():head_end].translate(_SPACES_BUT_NEWLINE)
         if match.group(1) == b"struct_group_tagged":
             tag_start = match.end()
             out[match.start():match.start() + 6] = b"struct"

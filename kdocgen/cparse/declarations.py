@@ -111,6 +111,7 @@ _EMPTY_DEFINE = re.compile(rb"^([ \t]*#[ \t]*define[ \t]+\w+(?:\([^()\n]*\))?[ \
 _BODY_END = re.compile(rb"^\}", re.M)
 _STRINGS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'')
 _DEFINE_START = re.compile(rb"\s*#\s*define\b")
+_PUNCT = re.compile(rb"[;{}]")
 
 
 def declaration_end(blanked: bytes, start: int, end: int) -> int:
@@ -128,7 +129,8 @@ def declaration_end(blanked: bytes, start: int, end: int) -> int:
                 return start + newline + 1
             pos = newline + 1
     depth = 0
-    for pos, byte in enumerate(text):
+    for punct in _PUNCT.finditer(text):
+        pos, byte = punct.start(), text[punct.start()]
         if byte == 0x3B and depth == 0:  # ';'
             return _line_end(text, start, pos)
         if byte == 0x7B:  # '{'

@@ -16,9 +16,9 @@ from .rules import rule
 
 _LOOKS_LIKE_NAME = re.compile(r"^\s*\*\s*(?:struct\s+|union\s+|enum\s+|typedef\s+)?\w+(?:\(\))?\s+-\s+\S")
 _LOOKS_LIKE_PARAM = re.compile(r"^\s*\*\s*@\w+\s*:")
-_PLAIN_OPEN = re.compile(r"^/\*(?!\*)\s*$|^/\*(?!\*)")
+_PLAIN_OPEN_LINE = re.compile(r"^/\*(?!\*)", re.M)
 _REFERENCE = re.compile(r"&(?:(struct|union|enum|typedef)\s+)?([A-Za-z_]\w*)|(?<![\w.>-])([A-Za-z_]\w*)\(\)")
-_EXPORT_LINE = re.compile(r"^\s*EXPORT_SYMBOL\w*\s*\(\s*(\w+)")
+_EXPORT_LINE = re.compile(r"^[ \t]*EXPORT_SYMBOL\w*[ \t]*\(\s*(\w+)", re.M)
 
 
 @dataclass
@@ -128,41 +128,57 @@ def _find_line(lines: list[str], text: str, first: int, last: int) -> int:
     return max(first, 1)
 
 
-def looks_like_findings(path: str, lines: list[str]) -> list[Finding]:
+class _LineCounter:
+    """1-based line numbers of increasing offsets in ``text``, counted once."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def __call__(self, offset: int) -> int:
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def looks_like_findings(path: str, lines: list[str], text: str) -> list[Finding]:
     """``/*`` comments at column 0 written like kernel-doc but not starting
     with ``/**`` (so every tool ignores them)."""
     found = []
     index = 0
-    while index < len(lines):
-        line = lines[index]
-        if not _PLAIN_OPEN.match(line) or "*/" in line:
-            index += 1
+    line_of = _LineCounter(text)
+    for opening in _PLAIN_OPEN_LINE.finditer(text):
+        start = line_of(opening.start()) - 1
+        line = lines[start]
+        if start < index or "*/" in line:
             continue
-        end = index + 1
+        end = start + 1
         while end < len(lines) and "*/" not in lines[end]:
             end += 1
-        body = lines[index + 1:min(end, len(lines))]
+        body = lines[start + 1:min(end, len(lines))]
         named = bool(body) and _LOOKS_LIKE_NAME.match(body[0])
-        params = sum(1 for text in body if _LOOKS_LIKE_PARAM.match(text))
+        params = sum(1 for row in body if _LOOKS_LIKE_PARAM.match(row))
         if named and params or params >= 2:
             found.append(Finding("looks-like-kernel-doc", rule("looks-like-kernel-doc").severity, path,
-                                 index + 1, 1, "This comment looks like kernel-doc but starts with '/*'; "
+                                 start + 1, 1, "This comment looks like kernel-doc but starts with '/*'; "
                                  "write '/**' so it is documented", "", line.strip()))
         index = end + 1
     return found
 
 
-def exported_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
+def exported_findings(source: SourceFile, text: str) -> list[Finding]:
     """EXPORT_SYMBOL*() of a symbol that has no kernel-doc in this file."""
     documented = {s.name for s in source.documented}
     found = []
-    for number, text in enumerate(lines, 1):
-        match = _EXPORT_LINE.match(text)
-        if match and match.group(1) not in documented:
+    line_of = _LineCounter(text)
+    for match in _EXPORT_LINE.finditer(text):
+        if match.group(1) not in documented:
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.end())
             found.append(Finding("exported-undocumented", rule("exported-undocumented").severity,
-                                 source.path, number, match.start(1) + 1,
+                                 source.path, line_of(match.start()),
+                                 match.start(1) - line_start + 1,
                                  f"'{match.group(1)}' is exported but has no kernel-doc comment",
-                                 match.group(1), text.strip()))
+                                 match.group(1), text[line_start:None if line_end < 0 else line_end].strip()))
     return found
 
 
@@ -184,8 +200,8 @@ def check_file(source: SourceFile, text: str) -> FileResult:
     result = FileResult(source.path)
     result.findings += kernel_doc_findings(source, lines)
     result.findings += rst_findings(source, lines)
-    result.findings += looks_like_findings(source.path, lines)
-    result.findings += exported_findings(source, lines)
+    result.findings += looks_like_findings(source.path, lines, text)
+    result.findings += exported_findings(source, text)
     result.references = references(source, lines)
     result.defined = sorted({s.name for s in source.symbols})
     return result
