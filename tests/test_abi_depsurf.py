@@ -121,6 +121,24 @@ def test_broken_page_reports_file_and_line(tmp_path, edit, message):
     assert imported == ["demo_other"]
 
 
+def test_broken_seed_pages(tmp_path):
+    good = (FIXTURES / "seed" / "demo_send_msg.md").read_text("utf-8")
+    added = good.index("Added between <code>6.2.0-20")
+    wrong_decl = good[:added] + good[added:].replace("size_t len", "int len", 1)
+    json_start = good.index('"collision_type": "Unique Global"')
+    bad_json = good[:json_start] + good[json_start:].replace('",', '"', 1)
+    (tmp_path / "decl.md").write_text(wrong_decl, "utf-8")
+    (tmp_path / "json.md").write_text(bad_json, "utf-8")
+    data, errors = read_depsurf([tmp_path])
+    assert data.symbols == []
+    line_added = good[:added].count("\n") + 1
+    line_json = good[:json_start].count("\n") + 2
+    assert errors == [
+        (f"{tmp_path / 'decl.md'}:{line_added}: added declaration "
+         "'int demo_send_msg(void * buf, int len, bool (*)(int) done)' is not the image's signature"),
+        f"{tmp_path / 'json.md'}:{line_json}: invalid JSON in func group: Expecting ',' delimiter"]
+
+
 def test_non_pages_are_skipped(tmp_path):
     (tmp_path / "README.md").write_text("# Not a page\n", "utf-8")
     (tmp_path / "notes.md").write_text("Some notes.\n", "utf-8")

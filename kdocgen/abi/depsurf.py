@@ -40,7 +40,7 @@ from .depsurf_builds import (
     depsurf_builds,
     resolve_label,
 )
-from .depsurf_details import build_status, normalize_param
+from .depsurf_details import build_status, normalize_decl, normalize_param
 from .depsurf_page import PageError, RawPage, parse_page
 from .diff import compute_delta, delta_pairs
 from .model import AbiData, AbiSymbol, BuildStatus, Change, Delta
@@ -144,6 +144,7 @@ def _deltas(page: RawPage, symbol: AbiSymbol, builds) -> list[Delta]:
         if raw.kind == "changed" and not changes:
             raise PageError(raw.line, "'Changed' entry without changes")
         key = (raw.group, build_id(old), build_id(new))
+        _check_declaration(raw, symbol.status[key[2] if raw.kind == "added" else key[1]])
         printed[key], lines[key] = Delta(*key, raw.kind, changes), raw.line
     out = []
     for pair in delta_pairs(builds, BASELINES):
@@ -154,6 +155,12 @@ def _deltas(page: RawPage, symbol: AbiSymbol, builds) -> list[Delta]:
         key = next(iter(printed))
         raise PageError(lines[key], f"difference between {key[1]} and {key[2]} is not a {key[0]} pair DepSurf compares")
     return out
+
+
+def _check_declaration(raw, side: BuildStatus) -> None:
+    """The declaration an Added/Removed entry shows must be that image's signature."""
+    if raw.decl is not None and normalize_decl(raw.decl) != side.signature:
+        raise PageError(raw.line, f"{raw.kind} declaration {raw.decl!r} is not the image's signature")
 
 
 def _sources(paths: list[Path]) -> list[str]:
