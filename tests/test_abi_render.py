@@ -10,19 +10,10 @@ import re
 
 import pytest
 
+from kdocgen.abi import model as m
 from kdocgen.abi.heatmap import HeatmapRow, area_of, draw_heatmap
 from kdocgen.abi.load import load_abi
 from kdocgen.abi.lookup import FOREIGN, OURS, UNKNOWN, AbiIndex
-from kdocgen.abi.model import (
-    AbiData,
-    AbiSymbol,
-    Build,
-    BuildStatus,
-    Change,
-    Delta,
-    ElfSymbol,
-    Instance,
-)
 from kdocgen.abi.overview import SiteEntry, coverage, function_table, overview_page
 from kdocgen.abi.render import entry_section, summary_line
 from kdocgen.abi.store import write
@@ -33,8 +24,8 @@ OTHER_FILE = "drivers/other/bus.c"
 
 
 def _build(name: str, version: str, group: str, label: str, flavor: str = "generic",
-           source: str = "depsurf") -> Build:
-    return Build(id=f"{source}:{name}", name=name, version=version, arch="amd64", flavor=flavor,
+           source: str = "depsurf") -> m.Build:
+    return m.Build(id=f"{source}:{name}", name=name, version=version, arch="amd64", flavor=flavor,
                  group=group, label=label, source=source, provenance={"compiler": "GCC 9"})
 
 
@@ -47,45 +38,45 @@ BUILDS = [
 B44, B54, AZ, DEB = (b.id for b in BUILDS)
 
 
-def _instance(path: str, callers=()) -> Instance:
-    return Instance(cu_file=path, location=f"{path}:42", inlined=False, direct_callers=tuple(callers))
+def _instance(path: str, callers=()) -> m.Instance:
+    return m.Instance(cu_file=path, location=f"{path}:42", inlined=False, direct_callers=tuple(callers))
 
 
-def _data() -> AbiData:
+def _data() -> m.AbiData:
     """demo_post: absent in Regular, transformed in azure (.cold clone), in
     a module in the scanned build.  demo_show: another driver's static in
     Regular, ours (colliding) in azure.  demo_inl: selectively inlined, changed."""
-    post = AbiSymbol("function", "demo_post", None, {
-        B44: BuildStatus(present=False),
-        B54: BuildStatus(present=False),
-        AZ: BuildStatus(present=True, issues=["Transformation"], transformation=True,
+    post = m.AbiSymbol("function", "demo_post", None, {
+        B44: m.BuildStatus(present=False),
+        B54: m.BuildStatus(present=False),
+        AZ: m.BuildStatus(present=True, issues=["Transformation"], transformation=True,
                         clones=["demo_post.cold"], signature="int demo_post(void *buf);",
                         collision="Unique Global", inline="No",
                         instances=[_instance(OURS_FILE, [f"{OURS_FILE}:demo_open", "x/y.c:far_away"])],
-                        symbols=[ElfSymbol("demo_post", 0xffffffff81000000, 302, "STB_GLOBAL"),
-                                 ElfSymbol("demo_post.cold", 0xffffffff81000400, 26, "STB_LOCAL")],
+                        symbols=[m.ElfSymbol("demo_post", 0xffffffff81000000, 302, "STB_GLOBAL"),
+                                 m.ElfSymbol("demo_post.cold", 0xffffffff81000400, 26, "STB_LOCAL")],
                         callers=[f"{OURS_FILE}:demo_open"]),
     })
-    post_scan = AbiSymbol("function", "demo_post", OURS_FILE, {
-        DEB: BuildStatus(present=True, binaries=["demo_mod"], exported="EXPORT_SYMBOL_GPL"),
+    post_scan = m.AbiSymbol("function", "demo_post", OURS_FILE, {
+        DEB: m.BuildStatus(present=True, binaries=["demo_mod"], exported="EXPORT_SYMBOL_GPL"),
     })
-    show = AbiSymbol("function", "demo_show", None, {
-        B44: BuildStatus(present=True, issues=["Collision"], instances=[_instance(OTHER_FILE)]),
-        B54: BuildStatus(present=True, issues=["Collision"], instances=[_instance(OTHER_FILE)]),
-        AZ: BuildStatus(present=True, issues=["Collision"],
+    show = m.AbiSymbol("function", "demo_show", None, {
+        B44: m.BuildStatus(present=True, issues=["Collision"], instances=[_instance(OTHER_FILE)]),
+        B54: m.BuildStatus(present=True, issues=["Collision"], instances=[_instance(OTHER_FILE)]),
+        AZ: m.BuildStatus(present=True, issues=["Collision"],
                         instances=[_instance(OTHER_FILE), _instance(OURS_FILE)]),
     })
-    inl = AbiSymbol("function", "demo_inl", None, {
-        B44: BuildStatus(present=True, issues=[], instances=[_instance(OURS_FILE)]),
-        B54: BuildStatus(present=True, issues=["Selective Inline"], inline="Selective",
+    inl = m.AbiSymbol("function", "demo_inl", None, {
+        B44: m.BuildStatus(present=True, issues=[], instances=[_instance(OURS_FILE)]),
+        B54: m.BuildStatus(present=True, issues=["Selective Inline"], inline="Selective",
                          instances=[_instance(OURS_FILE)]),
-        AZ: BuildStatus(present=False),
-    }, deltas=[Delta("Regular", B44, B54, "changed", [Change("Param added", new="int flags")])])
-    elsewhere = AbiSymbol("function", "demo_fb", "drivers/video/other.c", {
-        B54: BuildStatus(present=True, issues=["Full Inline"]),
+        AZ: m.BuildStatus(present=False),
+    }, deltas=[m.Delta("Regular", B44, B54, "changed", [m.Change("Param added", new="int flags")])])
+    elsewhere = m.AbiSymbol("function", "demo_fb", "drivers/video/other.c", {
+        B54: m.BuildStatus(present=True, issues=["Full Inline"]),
     })
-    tp = AbiSymbol("tracepoint", "demo_event", None, {AZ: BuildStatus(present=True)})
-    return AbiData(builds=list(BUILDS), symbols=[post, post_scan, show, inl, elsewhere, tp],
+    tp = m.AbiSymbol("tracepoint", "demo_event", None, {AZ: m.BuildStatus(present=True)})
+    return m.AbiData(builds=list(BUILDS), symbols=[post, post_scan, show, inl, elsewhere, tp],
                    sources=["hand-made test data"])
 
 
@@ -127,13 +118,13 @@ def test_symbol_of_another_file_is_foreign():
 
 @pytest.mark.parametrize(("status", "foreign", "changed", "cat", "text"), [
     (None, False, False, "absent", "∅"),
-    (BuildStatus(present=False), True, False, "foreign", "≠"),
-    (BuildStatus(present=True), False, False, "ok", "✓"),
-    (BuildStatus(present=True, binaries=["hv_vmbus"]), False, False, "module", "M"),
-    (BuildStatus(present=True, issues=["Selective Inline", "Transformation"]), False, True,
+    (m.BuildStatus(present=False), True, False, "foreign", "≠"),
+    (m.BuildStatus(present=True), False, False, "ok", "✓"),
+    (m.BuildStatus(present=True, binaries=["hv_vmbus"]), False, False, "module", "M"),
+    (m.BuildStatus(present=True, issues=["Selective Inline", "Transformation"]), False, True,
      "transformation", "STΔ"),
-    (BuildStatus(present=True, issues=["Duplicate", "Full Inline"]), False, False, "full", "DF"),
-    (BuildStatus(present=True, issues=["Collision"], binaries=["vmlinux"]), False, False, "collision", "C"),
+    (m.BuildStatus(present=True, issues=["Duplicate", "Full Inline"]), False, False, "full", "DF"),
+    (m.BuildStatus(present=True, issues=["Collision"], binaries=["vmlinux"]), False, False, "collision", "C"),
 ])
 def test_cell_category_and_symbol(status, foreign, changed, cat, text):
     assert category(status, foreign) == cat
@@ -194,7 +185,7 @@ def test_same_details_share_one_block():
     assert html.count('<details class="abi-build">') == 1
 
 
-def _site_entries(data: AbiData) -> list[SiteEntry]:
+def _site_entries(data: m.AbiData) -> list[SiteEntry]:
     index = AbiIndex(data)
     out = []
     for name in ("demo_post", "demo_show", "demo_inl", "demo_fb", "demo_undoc"):
