@@ -98,7 +98,7 @@ def _section(page: str, anchor: str) -> str:
     start = page.index(f'id="{anchor}"')
     end = page.find('<dl class="c ', start)
     end = len(page) if end < 0 else end
-    found = re.search(r'<div class="kdocgen-abi">.*?</div>', page[start:end], re.S)
+    found = re.search(r'<div class="kdocgen-abi">.*?</div>', page[start:end], re.DOTALL)
     assert found, f"no ABI section under {anchor}"
     return found.group(0)
 
@@ -206,7 +206,7 @@ def test_vmbus_post_msg_as_the_seed(hyperv_abi_site):
         expected = "transformation" if name == "5.4.0-1010-azure-amd64" else "absent"
         assert cat == expected, name
     azure = re.search(r"<summary>In <code>5\.4\.0-1010-azure-amd64</code>: Transformation</summary>(.*?)</details>",
-                      section, re.S)
+                      section, re.DOTALL)
     assert azure and "<code>vmbus_post_msg.cold</code>" in azure.group(1)
     assert "Absent = not in vmlinux" in section
 
