@@ -128,6 +128,7 @@ def cmd_site(args) -> int:
                 need += need_for_entry(entry)
             tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS", "Documentation/", *need])
         plan = plan_site(tree, args.subsystem, files)
+        plan.abi_scan = args.abi_scan
     except SourcesError as err:
         print(f"kdocgen site: {err}", file=sys.stderr)
         return 2
@@ -169,6 +170,7 @@ def cmd_lint(args) -> int:
     try:
         if args.subsystem:
             from .maintainers import entry_files, find_entry, need_for_entry, read_maintainers
+            from .userabi.site import abi_files_of
             from .sources import SourcesError, kernel_tree
             try:
                 tree = Path(args.srctree) if args.srctree else kernel_tree(os.environ.get("KSRC") or None)
@@ -176,7 +178,7 @@ def cmd_lint(args) -> int:
                 if not args.srctree:
                     tree = kernel_tree(os.environ.get("KSRC") or None,
                                        need=["MAINTAINERS", "include/", *need_for_entry(entry)])
-                files = entry_files(tree, entry)
+                files = entry_files(tree, entry) + abi_files_of(tree, entry)
             except SourcesError as err:
                 print(f"kdocgen lint: {err}", file=sys.stderr)
                 return 2
@@ -257,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
     site.add_argument("--abi", action="append", metavar="PATH",
                       help="ABI data: JSON file or DepSurf folder/page (repeatable)")
+    site.add_argument("--abi-scan", action="store_true",
+                      help="also read Documentation/ABI files naming the code's sysfs/debugfs roots")
     site.set_defaults(func=cmd_site)
     man = sub.add_parser("man", help="write section-9 manual pages (<symbol>.9.gz)")
     _add_files(man)

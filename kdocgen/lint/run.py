@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Iterable
 
 from ..extract import extract_file
+from ..userabi.parse import is_abi_file
 from .checks import FileResult, check_file
 from .finding import Finding
 from .names import default_scope, defined_names, names_in_scope
 from .rules import rule
+from .userabi import abi_findings
 
 _BUILTINS = frozenset({"sizeof", "typeof", "offsetof", "container_of", "ARRAY_SIZE", "NULL",
                        "defined", "likely", "unlikely", "__builtin_expect"})
@@ -82,7 +84,10 @@ def reference_findings(results: list[FileResult], known: set[str]) -> list[Findi
 
 
 def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str] | None = None) -> list[Finding]:
-    """Every finding for ``files``, sorted."""
+    """Every finding for ``files``, sorted (``Documentation/ABI`` files among
+    them are checked against the C files' attributes)."""
+    abi_files = [f for f in files if is_abi_file(f)]
+    files = [f for f in files if not is_abi_file(f)]
     results = check_files(tree, files, jobs)
     findings = [f for result in results for f in result.findings]
     scope = reference_scope if reference_scope is not None else default_scope(files)
@@ -93,5 +98,6 @@ def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str]
     if scope and wanted - known:
         known |= names_in_scope(tree, scope, set(files), wanted - known)
     findings += reference_findings(results, known)
+    findings += abi_findings(tree, files, abi_files) if abi_files else []
     return sorted(findings, key=Finding.sort_key)
 

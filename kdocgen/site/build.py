@@ -19,6 +19,8 @@ from ..maintainers import Entry, entry_docs, entry_files, find_entry, read_maint
 from ..model import SourceFile
 from ..render.page import render_page
 from ..render.write import page_path, write_if_changed
+from ..userabi.parse import is_abi_file
+from ..userabi.site import write_abi_pages
 from .index import SiteIndex, build_index, entry_symbols
 from .landing import render_landing
 
@@ -36,6 +38,8 @@ class SitePlan:
     files: list[str]
     docs: list[str] = field(default_factory=list)
     entry: Entry | None = None
+    abi: list[str] = field(default_factory=list)  # Documentation/ABI files of the entry
+    abi_scan: bool = False  # also ABI files naming the code's sysfs/debugfs roots
 
 
 def plan_site(tree: Path, subsystem: str | None = None, files: list[str] | None = None) -> SitePlan:
@@ -44,8 +48,9 @@ def plan_site(tree: Path, subsystem: str | None = None, files: list[str] | None 
     if files:
         return SitePlan(tree, "Selected files", sorted(dict.fromkeys(files)))
     entry = find_entry(read_maintainers(tree), subsystem or DEFAULT_SUBSYSTEM)
-    docs = [d for d in entry_docs(tree, entry) if d.endswith(".rst")]
-    return SitePlan(tree, entry.name, entry_files(tree, entry), docs, entry)
+    all_docs = entry_docs(tree, entry)
+    docs = [d for d in all_docs if d.endswith(".rst")]
+    return SitePlan(tree, entry.name, entry_files(tree, entry), docs, entry, [d for d in all_docs if is_abi_file(d)])
 
 
 def _progress(message: str) -> None:
@@ -71,7 +76,10 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
         write_if_changed(path, render_page(source, site=index))
         written.append(path.relative_to(out).as_posix())
     written += _copy_docs(plan, out)
+    user_abi = write_abi_pages(plan, sources, index, out, progress)
+    written += user_abi.written
     landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)])
+    landing += user_abi.toctree
     if abi is not None:
         from ..abi.overview import ABI_JSON, landing_text, write_abi_site
         progress("writing the ABI overview")
@@ -79,6 +87,7 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
         landing += "\n" + landing_text(out.name)
     write_if_changed(out / "_landing.rst", landing)
     site_data = _site_data(plan, out, index) | ({"abi": ABI_JSON} if abi is not None else {})
+    site_data["user_abi"] = user_abi.backlinks
     write_if_changed(out / SITE_DATA, json.dumps(site_data, indent=1, sort_keys=True) + "\n")
     _remove_stale(out, previous, set(written))
     write_if_changed(out / MANIFEST, json.dumps(sorted(written), indent=0) + "\n")

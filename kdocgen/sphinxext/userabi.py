@@ -1,0 +1,67 @@
+"""User-space ABI back-links: each show/store function entry of a file page
+gets a "User-space ABI:" line linking to the ``Documentation/ABI`` entry it
+implements (or to the report, when undocumented); the badge style sheet.
+
+Reads ``kdocgen_site["user_abi"]`` (``{c path: {function: [[label, text]]}}``,
+written by ``kdocgen site``).
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+
+from .site import src_file_of
+
+CSS_FILE = "kdocgen-userabi.css"
+
+
+def _function_name(desc: addnodes.desc) -> str | None:
+    for name in desc.findall(addnodes.desc_name):
+        return name.astext().strip()
+    return None
+
+
+def _abi_line(pairs: list[list[str]]) -> nodes.paragraph:
+    para = nodes.paragraph(classes=["kdocgen-userabi-backlink"])
+    para += nodes.strong("User-space ABI:", "User-space ABI:")
+    for index, (label, text) in enumerate(pairs):
+        para += nodes.Text(" " if index == 0 else ", ")
+        ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=label,
+                                    refexplicit=True, refwarn=False)
+        ref += nodes.literal(text, text)
+        para += ref
+    return para
+
+
+def add_abi_backlinks(app, doctree: nodes.document) -> None:
+    """doctree-read: the "User-space ABI:" line under show/store functions."""
+    site = app.config.kdocgen_site if isinstance(app.config.kdocgen_site, dict) else {}
+    by_file = site.get("user_abi") or {}
+    path = src_file_of(doctree) if by_file else None
+    functions = by_file.get(path) if path else None
+    if not functions:
+        return
+    for desc in doctree.findall(addnodes.desc):
+        if desc.get("domain") != "c" or desc.get("objtype") != "function":
+            continue
+        pairs = functions.get(_function_name(desc) or "")
+        content = next(desc.findall(addnodes.desc_content), None)
+        if pairs and content is not None:
+            content += _abi_line(pairs)
+
+
+def add_style(app) -> None:
+    """builder-inited: the badge style sheet for HTML output."""
+    if getattr(app.builder, "format", "") != "html":
+        return
+    from .sourceview import STATIC_DIR
+    if str(STATIC_DIR) not in map(str, app.config.html_static_path):
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
+    app.add_css_file(CSS_FILE)
+
+
+def setup_userabi(app) -> None:
+    """Register the back-links and the style sheet."""
+    app.connect("doctree-read", add_abi_backlinks)
+    app.connect("builder-inited", add_style)
