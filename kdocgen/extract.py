@@ -73,16 +73,27 @@ def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -
                                       "before the end of the file"))
 
 
+# Characters other than "\n" that Python's and docutils' line splitting take
+# as line ends (form feed, lone CR, ...): inside a line they become spaces,
+# so that lines stay lines in every output.
+_OTHER_LINE_ENDS = dict.fromkeys(map(ord, "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"), " ")
+
+
 def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
     """UTF-8 text of ``data``; a diagnostic names the first bad line."""
     try:
-        return data.decode("utf-8")
+        return _one_line_end(data.decode("utf-8"))
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         diagnostics.append(Diagnostic(path, line, "encoding",
                                       f"invalid UTF-8 byte 0x{data[err.start]:02x}; "
                                       "undecodable bytes are shown as U+FFFD"))
-        return data.decode("utf-8", "replace")
+        return _one_line_end(data.decode("utf-8", "replace"))
+
+
+def _one_line_end(text: str) -> str:
+    """``text`` with CRLF as LF and the other line-end characters as spaces."""
+    return text.replace("\r\n", "\n").translate(_OTHER_LINE_ENDS)
 
 
 def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False,

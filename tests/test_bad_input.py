@@ -6,6 +6,8 @@ import pytest
 
 from kdocgen import extract
 from kdocgen.extract import extract_file, extract_source
+from kdocgen.render.check import check_rst
+from kdocgen.render.page import render_page
 
 DOC_F = b"/**\n * f() - Do f.\n * @a: An a.\n */\n"
 DOC_S = b"/**\n * struct s - An s.\n * @a: An a.\n */\n"
@@ -176,3 +178,23 @@ def test_extract_file_deep_nesting_is_not_a_read_error(tmp_path):
     source = extract_file(tmp_path, "deep.h")
     assert [(s.kind, s.name) for s in source.documented] == [("struct", "s")]
     assert "read-error" not in {d.rule for d in source.diagnostics}
+
+
+@pytest.mark.parametrize("char", ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_other_line_end_characters_stay_inside_their_line(char):
+    data = f"/**\n * f() - Do{char}f.\n * @a: x{char}y\n *\n * Body{char}text.\n */\nint f(int a);\n".encode()
+    source = extract_source("x.c", data)
+    [symbol] = source.documented
+    assert (symbol.purpose, symbol.params[0].desc, symbol.decl_span) == ("Do f.", "x y", (7, 7))
+    assert check_rst(render_page(source)) == []
+
+
+def test_crlf_lines():
+    source = extract_source("x.c", DOC_F.replace(b"\n", b"\r\n") + b"int f(int a);\r\n")
+    assert [(s.name, s.purpose, s.params[0].desc) for s in source.documented] == [("f", "Do f.", "An a.")]
+
+
+@pytest.mark.parametrize("desc", ["\\\\", "!!!!", "%%%%", "))))", "@@@@"])
+def test_punctuation_only_description_renders_clean_rst(desc):
+    source = extract_source("x.c", f"/**\n * f() - Do f.\n * @a: {desc}\n */\nint f(int a);\n".encode())
+    assert check_rst(render_page(source)) == []

@@ -3,12 +3,15 @@
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kdocgen.cparse.attributes import blank_attributes, blank_comments
 from kdocgen.extract import extract_source
-from kdocgen.kerneldoc.comment import find_comments, read_inline_docs, DocComment
+from kdocgen.kerneldoc.comment import DocComment, find_comments, read_inline_docs
+from kdocgen.render.check import check_rst
+from kdocgen.render.page import render_page
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "c").iterdir())
 FIXTURE_BYTES = [p.read_bytes() for p in FIXTURES]
@@ -85,9 +88,10 @@ def test_extract_random_c_tokens(data):
     _check(source, data, elapsed)
 
 
-@st.composite
-def mutated_fixture(draw):
-    data = bytearray(draw(st.sampled_from(FIXTURE_BYTES)))
+def _mutate(draw, original: bytes) -> bytes:
+    """``original`` with 1 to 4 random cuts, truncations, insertions, bit
+    flips or duplications."""
+    data = bytearray(original)
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["cut", "truncate", "insert", "flip", "duplicate"]))
         a = draw(st.integers(0, len(data)))
@@ -103,6 +107,11 @@ def mutated_fixture(draw):
         elif kind == "duplicate":
             data[b:b] = data[a:b]
     return bytes(data)
+
+
+@st.composite
+def mutated_fixture(draw):
+    return _mutate(draw, draw(st.sampled_from(FIXTURE_BYTES)))
 
 
 @settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -129,3 +138,51 @@ def test_blank_attributes_keeps_fixture_offsets(data):
     # only spaces are introduced, except struct_group() rewritten as "struct ...;"
     changed = {blanked[i] for i in range(len(data)) if blanked[i] != data[i]}
     assert changed <= set(b" struct;")
+
+
+# Real Hyper-V files, mutated: the extractor never raises and stays fast,
+# and the page rendered from whatever it finds is always clean reST.
+HYPERV_FILES = ["drivers/hv/channel.c", "drivers/hv/ring_buffer.c", "drivers/hv/connection.c",
+                "drivers/hv/hv_util.c"]
+REAL_TIME_LIMIT = 5.0  # seconds per file, extraction alone
+
+
+@pytest.fixture(scope="module")
+def hyperv_bytes(kernel_tree_path):
+    return [(Path(kernel_tree_path) / name).read_bytes() for name in HYPERV_FILES]
+
+
+@pytest.mark.kernel
+@settings(deadline=None, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_hyperv_files(hyperv_bytes, data):
+    mutated = _mutate(data.draw, data.draw(st.sampled_from(hyperv_bytes)))
+    source, elapsed = _extract(mutated)
+    assert elapsed < REAL_TIME_LIMIT
+    _check(source, mutated, 0.0)
+    assert check_rst(render_page(source), "fuzz.c") == []
+
+
+PROSE = st.sampled_from([
+    "Plain words.", "*", "**", "`", "``", "|", "_", "__", "\\\\", "@a", "%CONST", "&struct s", "f()",
+    "$ENV", "::", ".. note::", ".. raw:: html", ".. include:: x", ".. _t: javascript:x", "- item",
+    "1. item", "#. item", ":field: value", "+---+---+", "| a | b |", "=====", "-----", "   indented",
+    "\\tTab", "<script>", "`link <http://x>`_", ":c:func:`f`", ":download:`x`", "text::", ">>> x",
+    "|sub|", "*emph*", "**strong**", "a_b", "_x", "x_", "Example::",
+])
+
+
+def _comment_line(text: str) -> str:
+    """``text`` as one line inside a comment (no newline, NUL or comment end)."""
+    return text.replace("*/", "* /").replace("\n", " ").replace("\0", " ")
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.lists(st.one_of(PROSE, st.text(max_size=20)), max_size=25),
+       st.lists(st.one_of(PROSE, st.text(max_size=12)), max_size=3))
+def test_random_comment_text_renders_clean_rst(body, param):
+    text = "/**\n * f() - Do f.\n * @a: " + _comment_line(" ".join(param)) + "\n *\n"
+    text += "".join(f" * {_comment_line(line)}\n" for line in body) + " */\nint f(int a);\n"
+    source = extract_source("fuzz.c", text.encode("utf-8", "surrogatepass"))
+    assert [s.name for s in source.documented] == ["f"]
+    assert check_rst(render_page(source), "fuzz.c") == []

@@ -82,9 +82,10 @@ def _stand_ins():
 
 
 # Lines with which docutils can complain: indentation, list, table or
-# directive markers, literal-block introducers, section rules.  Flat prose,
+# directive markers, literal-block introducers, section rules (any of
+# docutils' adornment characters).  Flat prose,
 # once converted (stray markup escaped), always parses.
-_RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[-=~^\"'`#*+<>:.]{3,}\s*$")
+_RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[!-/:-@\[-`{-~]{3,}\s*$")
 
 
 def may_fail(lines: list[str]) -> bool:
