@@ -273,7 +273,8 @@ def test_site_pages_landing_backlinks_deterministic(tmp_path):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert "   source/userabi/stable" in (a / "_landing.rst").read_text()
     site = json.loads((a / "_site.json").read_text())
-    backlinks = site["user_abi"][DRIVER]
+    assert site["user_abi"]["abi_files"] == [STABLE, TESTING]
+    backlinks = site["user_abi"]["functions"][DRIVER]
     assert backlinks["serial_show"] == [["abi-stable-sys-bus-widget-devices-id-serial",
                                          "/sys/bus/widget/devices/<ID>/serial (stable)"]]
     assert backlinks["rescan_store"] == [["abi-report", "rescan (not in Documentation/ABI)"]]
@@ -324,3 +325,31 @@ def test_lint_cli_subsystem_includes_abi_files(capsys):
     assert status == 1
     assert f"{STABLE}:{line_of(STABLE, 'What:		/sys/bus/widget/devices/<ID>/colour')}:" in out
     assert "[abi-attribute-not-found]" in out and "[abi-undocumented-attribute]" in out
+
+
+def test_sphinx_site_links_both_ways(tmp_path):
+    """The fixture's site built as ``make html`` builds it, with -W."""
+    from sphinx.cmd.build import build_main
+
+    from kdocgen.site.build import build_site_source, plan_site
+    root = Path(__file__).resolve().parents[1]
+    for name in ("conf.py", "index.rst"):
+        shutil.copy(root / name, tmp_path / name)
+    build_site_source(plan_site(TREE, "WIDGET BUS DRIVER"), tmp_path / "source", progress=lambda m: None)
+    html = tmp_path / "_build"
+    status = build_main(["-W", "--keep-going", "-q", "-b", "html", "-w", str(tmp_path / "warnings.txt"),
+                         "-d", str(tmp_path / "doctrees"), str(tmp_path), str(html)])
+    assert status == 0, (tmp_path / "warnings.txt").read_text()
+    stable = (html / "source" / "userabi" / "stable.html").read_text()
+    assert stable.count('<span class="kdocgen-userabi-badge kdocgen-userabi-stable">stable</span>') == 7
+    assert 'href="../drivers/widget/widget.html#c.serial_show"' in stable
+    assert 'href="../drivers/widget/widget.html#c.lane_speed_store"' in stable
+    serial = line_of(DRIVER, "static DEVICE_ATTR_RO(serial);")
+    assert f'href="../../src/drivers/widget/widget.c.html#L{serial}"' in stable
+    page = (html / "source" / "drivers" / "widget" / "widget.html").read_text()
+    # serial, label x2, secret, power, autoprobe, rescan, speed x2, errors, dump, trace_level x2
+    assert page.count('class="kdocgen-userabi-backlink"') == 13
+    assert 'href="../../userabi/stable.html#abi-stable-sys-bus-widget-devices-id-serial"' in page
+    assert 'href="../../userabi/report.html#abi-report"' in page
+    assert "kdocgen-userabi.css" in stable
+    assert "User-space ABI" in (html / "index.html").read_text()

@@ -2,11 +2,13 @@
 gets a "User-space ABI:" line linking to the ``Documentation/ABI`` entry it
 implements (or to the report, when undocumented); the badge style sheet.
 
-Reads ``kdocgen_site["user_abi"]`` (``{c path: {function: [[label, text]]}}``,
-written by ``kdocgen site``).
+Reads ``kdocgen_site["user_abi"]``, written by ``kdocgen site``: the ABI files
+read and ``functions``: ``{c path: {function: [[label, text], ...]}}``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -37,11 +39,14 @@ def _abi_line(pairs: list[list[str]]) -> nodes.paragraph:
 def add_abi_backlinks(app, doctree: nodes.document) -> None:
     """doctree-read: the "User-space ABI:" line under show/store functions."""
     site = app.config.kdocgen_site if isinstance(app.config.kdocgen_site, dict) else {}
-    by_file = site.get("user_abi") or {}
+    data = site.get("user_abi") or {}
+    by_file = data.get("functions") or {}
     path = src_file_of(doctree) if by_file else None
     functions = by_file.get(path) if path else None
     if not functions:
         return
+    for abi_file in data.get("abi_files", []):  # which entries match depends on them
+        app.env.note_dependency(str(Path(site.get("tree", ".")) / abi_file))
     for desc in doctree.findall(addnodes.desc):
         if desc.get("domain") != "c" or desc.get("objtype") != "function":
             continue

@@ -22,7 +22,7 @@ class AbiSite:
 
     written: list[str] = field(default_factory=list)  # relative to OUT
     toctree: str = ""  # appended to the landing page
-    backlinks: dict = field(default_factory=dict)  # for _site.json
+    backlinks: dict = field(default_factory=dict)  # for _site.json: ABI files, functions' links
     links: AbiLinks | None = None
 
 
@@ -65,7 +65,8 @@ def write_abi_pages(plan, sources: list[SourceFile], index, out: Path, progress)
              f"{figures['attributes']} attributes in the code, {figures['matched']} paths matched, "
              f"{figures['not-found']} not found, {figures['undocumented']} undocumented")
     targets = SiteTargets(out.name, _function_targets(sources, index), frozenset(plan.files))
-    site = AbiSite(links=links, backlinks=backlinks(links))
+    site = AbiSite(links=links, backlinks={"abi_files": [f.path for f in links.files],
+                                           "functions": backlinks(links)})
     toc = [".. toctree::", "   :maxdepth: 1", "   :caption: User-space ABI", ""]
     for name, text in render_pages(links, targets).items():
         write_if_changed(out / ABI_DIR / f"{name}.rst", text)
