@@ -143,7 +143,7 @@ def cmd_site(args) -> int:
     figures = build_site_source(plan, Path(args.out), jobs=args.jobs or os.cpu_count() or 1, abi=abi)
     print(f"kdocgen site: {figures['files']} files, {figures['symbols']} symbols, "
           f"{figures['documented']} documented -> {args.out}", file=sys.stderr)
-    return 1 if missing or abi_errors else 0
+    return 1 if missing or abi_errors or figures.get("abi_errors") else 0
 
 
 def _lint_tree(args) -> Path:

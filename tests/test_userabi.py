@@ -353,3 +353,22 @@ def test_sphinx_site_links_both_ways(tmp_path):
     assert 'href="../../userabi/report.html#abi-report"' in page
     assert "kdocgen-userabi.css" in stable
     assert "User-space ABI" in (html / "index.html").read_text()
+
+
+def test_site_command_reports_malformed_abi_and_renders_the_rest(tmp_path, capsys):
+    from kdocgen.cli import main
+    tree = tmp_path / "tree"
+    shutil.copytree(TREE, tree)
+    abi = tree / TESTING
+    abi.write_text("Date:\t\tMay 2023\n\n" + abi.read_text())
+    out = tmp_path / "source"
+    status = main(["site", "--srctree", str(tree), "--subsystem", "WIDGET BUS DRIVER", "--out", str(out),
+                   "-j", "1"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f"{TESTING}:1: error: 'Date:' without a 'What:' before it" in err
+    assert "trace_level" in (out / "userabi" / "testing.rst").read_text()
+    assert (out / "userabi" / "stable.rst").is_file()
+    abi.write_text(abi.read_text().split("\n\n", 1)[1])
+    assert main(["site", "--srctree", str(tree), "--subsystem", "WIDGET BUS DRIVER", "--out", str(out),
+                 "-j", "1"]) == 0

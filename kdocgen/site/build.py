@@ -78,6 +78,7 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     written += _copy_docs(plan, out)
     user_abi = write_abi_pages(plan, sources, index, out, progress)
     written += user_abi.written
+    figures["abi_errors"] = user_abi.errors
     landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)])
     landing += user_abi.toctree
     if abi is not None:

@@ -24,6 +24,7 @@ class AbiSite:
     toctree: str = ""  # appended to the landing page
     backlinks: dict = field(default_factory=dict)  # for _site.json: ABI files, functions' links
     links: AbiLinks | None = None
+    errors: int = 0  # error messages on the ABI files (bad input: the command fails)
 
 
 def abi_links(tree: Path, c_files: list[str], abi_files: list[str], scan_roots: bool = False) -> AbiLinks:
@@ -62,10 +63,13 @@ def write_abi_pages(plan, sources: list[SourceFile], index, out: Path, progress)
             progress(f"{message.path}:{message.line}: {message.severity}: {message.message}")
     figures = links.figures()
     progress(f"ABI: {figures['entries']} entries in {figures['files']} files, "
-             f"{figures['attributes']} attributes in the code, {figures['matched']} paths matched, "
-             f"{figures['not-found']} not found, {figures['undocumented']} undocumented")
+             f"{figures['attributes']} attributes in the code; of {figures['paths']} paths "
+             f"{figures['matched']} matched, {figures['by-name']} by name only, {figures['directory']} "
+             f"directories, {figures['not-found']} not found; {figures['undocumented']} attributes "
+             "undocumented")
     targets = SiteTargets(out.name, _function_targets(sources, index), frozenset(plan.files))
-    site = AbiSite(links=links, backlinks={"abi_files": [f.path for f in links.files],
+    site = AbiSite(errors=sum(m.severity == "error" for abi in links.files for m in abi.messages),
+                   links=links, backlinks={"abi_files": [f.path for f in links.files],
                                            "functions": backlinks(links)})
     toc = [".. toctree::", "   :maxdepth: 1", "   :caption: User-space ABI", ""]
     for name, text in render_pages(links, targets).items():
