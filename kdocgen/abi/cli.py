@@ -10,6 +10,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     abi = sub.add_parser("abi", help="ABI status data: import DepSurf pages, scan kernel builds")
     abisub = abi.add_subparsers(dest="abi_command", required=True)
     _add_import_depsurf(abisub)
+    _add_scan(abisub)
     _ = abisub  # subcommands: import-depsurf (depsurf.py), scan (scan/)
 
 
@@ -46,3 +47,11 @@ def cmd_import_depsurf(args: argparse.Namespace) -> int:
     say(f"{counts or 'no symbols'} over {len(data.builds)} builds written to {args.output}; "
         f"{len(errors)} page(s) failed")
     return 1 if errors else 0
+
+
+def _add_scan(abisub: argparse._SubParsersAction) -> None:
+    from .scan.command import add_arguments, run
+
+    cmd = abisub.add_parser("scan", help="compute ABI status from kernel builds (Debian packages, build dirs)")
+    add_arguments(cmd)
+    cmd.set_defaults(func=run)

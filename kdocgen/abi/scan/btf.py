@@ -1,0 +1,150 @@
+"""A small BTF reader: function prototypes from vmlinux and split module BTF.
+
+Only what signatures need: the type records of the ``.BTF`` section (base,
+or split on top of the same build's base: type ids and string offsets
+continue after the base's) and C declarations of ``FUNC`` records.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+MAGIC = 0xEB9F
+RAW_MAGIC = b"\x9f\xeb\x01\x00\x18\x00\x00\x00"   # little-endian header, version 1, hdr_len 24
+INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, \
+    FUNC_PROTO, VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64 = range(1, 20)
+_TAIL = {INT: lambda v: 4, ARRAY: lambda v: 12, STRUCT: lambda v: 12 * v, UNION: lambda v: 12 * v,
+         ENUM: lambda v: 8 * v, FUNC_PROTO: lambda v: 8 * v, VAR: lambda v: 4,
+         DATASEC: lambda v: 12 * v, DECL_TAG: lambda v: 4, ENUM64: lambda v: 12 * v}
+_QUALIFIERS = {CONST: "const", VOLATILE: "volatile", RESTRICT: "restrict"}
+
+
+class BtfError(Exception):
+    """A .BTF section that cannot be read."""
+
+
+@dataclass
+class Btf:
+    """Type records by id (0 is void) and strings; split BTF chains to its base."""
+
+    own: list[tuple] = field(default_factory=list)
+    strings: bytes = b""
+    base: Btf | None = None
+    first: int = 1          # the id of the first own type
+    str_base: int = 0       # the offset of the first own string
+
+    def __post_init__(self):
+        if self.base is not None:
+            self.first = self.base.count
+            self.str_base = self.base.str_base + len(self.base.strings)
+
+    @property
+    def count(self) -> int:
+        """One more than the highest type id."""
+        return self.first + len(self.own)
+
+    def type(self, tid: int) -> tuple:
+        """The record ``(kind, name, kind_flag, size_or_type, members)`` of type ``tid``."""
+        if tid == 0:
+            return (0, "void", 0, 0, ())
+        if tid < self.first:
+            return self.base.type(tid)
+        return self.own[tid - self.first]
+
+    def string(self, off: int) -> str:
+        """The string at offset ``off`` (offsets of split BTF continue the base's)."""
+        if self.base is not None and off < self.str_base:
+            return self.base.string(off)
+        off -= self.str_base
+        return self.strings[off:self.strings.index(b"\x00", off)].decode("utf-8", "replace")
+
+    def functions(self) -> dict[str, str]:
+        """``name -> C declaration`` of the own FUNC records."""
+        out = {}
+        for kind, name, _flag, ref, _members in self.own:
+            if kind == FUNC and name:
+                out.setdefault(name, _decl(self, ref, name, 0))
+        return out
+
+
+def parse(data: bytes, base: Btf | None = None, origin: str = ".BTF") -> Btf:
+    """Parse a ``.BTF`` section; ``base`` for split (module) BTF."""
+    if len(data) < 24:
+        raise BtfError(f"{origin}: too short for a BTF header")
+    magic, _version, _flags, hdr_len, type_off, type_len, str_off, str_len = struct.unpack_from("<HBBIIIII", data)
+    if magic != MAGIC:
+        raise BtfError(f"{origin}: no BTF magic (big-endian BTF is not supported)")
+    tstart, sstart = hdr_len + type_off, hdr_len + str_off
+    if sstart + str_len > len(data) or tstart + type_len > len(data):
+        raise BtfError(f"{origin}: sections beyond the end of the data")
+    btf = Btf(strings=data[sstart:sstart + str_len], base=base)
+    pos, end = tstart, tstart + type_len
+    try:
+        while pos < end:
+            name_off, info, size_type = struct.unpack_from("<III", data, pos)
+            pos += 12
+            kind, vlen, flag = (info >> 24) & 0x1F, info & 0xFFFF, info >> 31
+            tail = _TAIL.get(kind, lambda v: 0)(vlen)
+            btf.own.append((kind, btf.string(name_off) if name_off else "", flag, size_type,
+                            _members(btf, data, pos, kind, vlen)))
+            pos += tail
+    except (struct.error, IndexError, ValueError) as err:
+        raise BtfError(f"{origin}: broken type record at byte {pos}: {err}") from None
+    return btf
+
+
+def find(blob: bytes) -> bytes:
+    """The BTF blob inside a raw image (found by its header), or b""."""
+    pos = blob.find(RAW_MAGIC)
+    while pos >= 0:
+        _m, _v, _f, hdr_len, type_off, type_len, str_off, str_len = struct.unpack_from("<HBBIIIII", blob, pos)
+        total = hdr_len + max(type_off + type_len, str_off + str_len)
+        if type_len > 1000 and str_len > 1000 and pos + total <= len(blob) and blob[pos + hdr_len + str_off] == 0:
+            return blob[pos:pos + total]
+        pos = blob.find(RAW_MAGIC, pos + 1)
+    return b""
+
+
+def _members(btf: Btf, data: bytes, pos: int, kind: int, vlen: int) -> tuple:
+    """Parameters of a FUNC_PROTO ((name, type) pairs), array (elem, nelems); else ()."""
+    if kind == FUNC_PROTO:
+        return tuple((btf.string(n) if n else "", t) for n, t in struct.iter_unpack("<II", data[pos:pos + 8 * vlen]))
+    if kind == ARRAY:
+        elem, _index, nelems = struct.unpack_from("<III", data, pos)
+        return (elem, nelems)
+    return ()
+
+
+def _decl(btf: Btf, tid: int, inner: str, depth: int) -> str:
+    """C declarator for type ``tid`` around ``inner`` (a name or a nested declarator)."""
+    if depth > 64 or tid >= btf.count:
+        return f"? {inner}".rstrip()
+    kind, name, flag, ref, members = btf.type(tid)
+    if tid == 0 or kind in (INT, FLOAT, TYPEDEF, ENUM, ENUM64, STRUCT, UNION, FWD):
+        base = name if tid else "void"
+        if kind in (STRUCT, UNION, FWD, ENUM, ENUM64):
+            tag = {STRUCT: "struct", UNION: "union", ENUM: "enum", ENUM64: "enum"}.get(kind)
+            tag = tag or ("union" if flag else "struct")
+            base = f"{tag} {name or '(anon)'}"
+        return f"{base} {inner}".rstrip() if inner else base
+    if kind in _QUALIFIERS:
+        target = btf.type(ref) if ref < btf.count else None
+        if target is not None and (ref == 0 or target[0] in (INT, FLOAT, TYPEDEF, ENUM, ENUM64, STRUCT, UNION, FWD)):
+            return f"{_QUALIFIERS[kind]} {_decl(btf, ref, inner, depth + 1)}"
+        return _decl(btf, ref, f"{_QUALIFIERS[kind]} {inner}".rstrip(), depth + 1)
+    if kind == PTR:
+        target = btf.type(ref) if ref < btf.count else (0,)
+        text = f"*{inner}"
+        if target[0] in (FUNC_PROTO, ARRAY):
+            text = f"(*{inner})"
+        return _decl(btf, ref, text, depth + 1)
+    if kind == ARRAY:
+        elem, nelems = members
+        return _decl(btf, elem, f"{inner}[{nelems}]", depth + 1)
+    if kind == FUNC_PROTO:
+        params = [_decl(btf, t, n, depth + 1) if t else "..." for n, t in members]
+        return _decl(btf, ref, f"{inner}({', '.join(params) or 'void'})", depth + 1)
+    if kind in (TYPE_TAG, DECL_TAG, VAR, FUNC):
+        return _decl(btf, ref, inner, depth + 1)
+    return f"? {inner}".rstrip()

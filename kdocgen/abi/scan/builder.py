@@ -1,0 +1,187 @@
+"""Index one build from its artifacts: vmlinux, modules, exports, BTF, DWARF."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from elftools.elf.sections import SymbolTableSection
+
+from ..model import Build
+from . import btf as btfmod
+from .dwarf import analyse
+from .elfsyms import (
+    GPL,
+    PLAIN,
+    Binary,
+    BinaryError,
+    FuncSym,
+    read_module,
+    read_vmlinux_elf,
+    section_bytes,
+)
+from .index import BinaryIndex, BuildIndex
+from .kallsyms import KallsymsError, recover
+from .unpack import Artifacts, decompress_module
+from .vmlinuz import ImageError, extract
+
+_FUNC_TYPES = {"T": "STB_GLOBAL", "t": "STB_LOCAL", "W": "STB_WEAK", "w": "STB_WEAK"}
+_LINUX_VERSION = re.compile(rb"Linux version \S+ \(([^)]*\([^)]*\)[^)]*)\)")
+
+
+class BuildError(Exception):
+    """A build that cannot be indexed (the message names the file)."""
+
+
+def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=lambda name: True,
+                warn=lambda message: None) -> BuildIndex:
+    """Index ``art``; DWARF of the modules ``dwarf_modules`` accepts (None: all) and of vmlinux CUs ``dwarf_cu`` accepts."""
+    used: list[str] = []
+    vmlinux, base_btf, compiler = _vmlinux(art, used, warn)
+    index = BuildIndex(build=build, binaries=[vmlinux])
+    index.exports_known = not vmlinux.exports or all(k != "exported" for k, _ in vmlinux.exports.values())
+    debug = {_module_key(p): (p, d) for p, d in art.modules(debug=True)}
+    modules = art.modules()
+    for path, data in modules:
+        try:
+            binary = read_module(decompress_module(path, data), path)
+        except (BinaryError, ValueError, OSError, EOFError) as err:
+            warn(f"{path}: skipped: {err}")
+            continue
+        entry = _binary_index(binary, base_btf, warn)
+        dbg = debug.get(_module_key(path))
+        wants_dwarf = dwarf_modules is None or binary.name in dwarf_modules
+        raw = decompress_module(*dbg) if dbg is not None else None
+        if wants_dwarf:
+            _add_dwarf(entry, raw if raw is not None else decompress_module(path, data), path, warn)
+        index.binaries.append(entry)
+        compiler = compiler or binary.compiler
+    if modules:
+        used.append(f"{len(index.binaries) - 1} modules")
+    symvers = art.first("usr/src/*/Module.symvers")
+    if symvers is not None:
+        _apply_symvers(index, symvers[1].decode("utf-8", "replace"))
+        index.exports_known = True
+        used.append("Module.symvers")
+    vmlinux_debug = art.first("usr/lib/debug/boot/vmlinux-*")
+    if vmlinux_debug is not None:
+        _add_dwarf(vmlinux, vmlinux_debug[1], vmlinux_debug[0], warn, dwarf_cu)
+        used.append("vmlinux DWARF")
+    elif index.binaries and any(b.has_dwarf for b in index.binaries[1:]):
+        used.append("module DWARF")
+    has_dwarf = any(b.has_dwarf for b in index.binaries)
+    provenance = dict(build.provenance, compiler=compiler, artifacts=", ".join(used))
+    index.build = replace(build, provenance=provenance, has_inline_info=has_dwarf,
+                          has_signatures=any(b.has_btf for b in index.binaries))
+    index.binaries[1:] = sorted(index.binaries[1:], key=lambda b: (b.name, b.path))
+    return index
+
+
+def _module_key(path: str) -> str:
+    """A module's path without prefix and compression suffix (to pair it with its debug file)."""
+    path = path.split("/lib/modules/", 1)[-1] if "/lib/modules/" in path else path.split("lib/modules/", 1)[-1]
+    return re.sub(r"\.ko(\.(xz|zst|gz))?$", ".ko", path)
+
+
+def _vmlinux(art: Artifacts, used: list[str], warn) -> tuple[BinaryIndex, btfmod.Btf | None, str]:
+    """vmlinux's functions (symtab, System.map or kallsyms), exports and base BTF."""
+    image = art.first("usr/lib/debug/boot/vmlinux-*", "boot/vmlinux-*", "boot/vmlinuz-*", "boot/Image-*")
+    if image is None:
+        raise BuildError(f"{', '.join(art.origin)}: no kernel image (vmlinuz, vmlinux or Image)")
+    path, data = image
+    try:
+        kernel, packing = extract(data)
+    except ImageError as err:
+        raise BuildError(f"{path}: {err}") from None
+    used.append(f"{path.rsplit('/', 1)[-1]} ({packing})")
+    binary, funcs_from = Binary(name="vmlinux", path=path), ""
+    rodata = kernel
+    if kernel.startswith(b"\x7fELF"):
+        try:
+            binary, elf = read_vmlinux_elf(kernel, path)
+        except BinaryError as err:
+            raise BuildError(str(err)) from None
+        rodata = section_bytes(elf, ".rodata") or kernel
+        funcs_from = ".symtab" if isinstance(elf.get_section_by_name(".symtab"), SymbolTableSection) else ""
+        funcs_from = funcs_from if binary.funcs else ""
+    else:
+        binary.btf = btfmod.find(kernel)
+    system_map = art.first("usr/lib/debug/boot/System.map-*", "boot/System.map-*")
+    if not funcs_from and system_map is not None and len(system_map[1]) > 4096:
+        binary.funcs = _map_funcs(system_map[1].decode("ascii", "replace"))
+        funcs_from = "System.map"
+    if not funcs_from:
+        try:
+            syms = recover(rodata)
+        except KallsymsError as err:
+            raise BuildError(f"{path}: {err}") from None
+        binary.funcs = [FuncSym(n, _FUNC_TYPES[t]) for t, n in syms if t in _FUNC_TYPES]
+        funcs_from = "kallsyms"
+        if not binary.exports:
+            binary.exports = {n[len("__ksymtab_"):]: ("exported", None) for t, n in syms
+                              if n.startswith("__ksymtab_") and t in "rR"}
+    used.append(f"vmlinux symbols from {funcs_from}")
+    compiler = binary.compiler or _banner_compiler(rodata)
+    base = None
+    if binary.btf:
+        try:
+            base = btfmod.parse(binary.btf, origin=f"{path}: .BTF")
+        except btfmod.BtfError as err:
+            warn(str(err))
+    entry = BinaryIndex(name="vmlinux", path=path, funcs=binary.funcs, exports=binary.exports,
+                        has_btf=base is not None)
+    if base is not None:
+        entry.signatures = base.functions()
+        used.append("BTF")
+    return entry, base, compiler
+
+
+def _banner_compiler(blob: bytes) -> str:
+    """The compiler named in the ``Linux version`` banner."""
+    match = _LINUX_VERSION.search(blob)
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def _map_funcs(text: str) -> list[FuncSym]:
+    """Function symbols of a ``System.map``."""
+    out = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] in _FUNC_TYPES:
+            out.append(FuncSym(parts[2], _FUNC_TYPES[parts[1]]))
+    return out
+
+
+def _binary_index(binary: Binary, base: btfmod.Btf | None, warn) -> BinaryIndex:
+    """A module's index entry, with its split BTF prototypes."""
+    entry = BinaryIndex(name=binary.name, path=binary.path, funcs=binary.funcs, exports=binary.exports)
+    if binary.btf:
+        try:
+            entry.signatures = btfmod.parse(binary.btf, base, origin=f"{binary.path}: .BTF").functions()
+            entry.has_btf = True
+        except btfmod.BtfError as err:
+            warn(str(err))
+    return entry
+
+
+def _add_dwarf(entry: BinaryIndex, data: bytes, path: str, warn, keep_cu=lambda name: True) -> None:
+    """DWARF subprograms of a binary (nothing when it has no debug information)."""
+    try:
+        entry.subprograms = analyse(data, path, keep_cu)
+    except (ValueError, BinaryError) as err:
+        warn(str(err))
+        return
+    entry.has_dwarf = bool(entry.subprograms)
+
+
+def _apply_symvers(index: BuildIndex, text: str) -> None:
+    """Export kinds and CRCs from ``Module.symvers`` (``crc name module kind [ns]``)."""
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 4:
+            continue
+        crc, name, module, kind = parts[:4]
+        owner = "vmlinux" if module in ("vmlinux", "") else module.rsplit("/", 1)[-1].replace("-", "_")
+        binary = index.binary(owner)
+        if binary is not None and kind in (PLAIN, GPL, "EXPORT_SYMBOL_NS", "EXPORT_SYMBOL_NS_GPL"):
+            binary.exports[name] = (kind, crc if crc.startswith("0x") else f"0x{crc}")

@@ -1,0 +1,56 @@
+"""The per-build cache: one gzipped index per build under ``~/.cache/kdocgen/abi/``."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from .index import BuildIndex, from_json, to_json
+
+#: Bump when the index content changes, so old cache entries are ignored.
+SCANNER_VERSION = 1
+
+
+def default_root() -> Path:
+    """``$KDOCGEN_CACHE/abi`` or ``~/.cache/kdocgen/abi``."""
+    from ...sources import cache_dir
+    return cache_dir() / "abi"
+
+
+class IndexCache:
+    """Build indexes by key (a package name and version, or a digest of local files)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, key: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9.+_-]", "_", key)
+        return self.root / "index" / f"{safe}-v{SCANNER_VERSION}.json.gz"
+
+    def get(self, key: str) -> BuildIndex | None:
+        """The cached index, or None (missing or unreadable entries are ignored)."""
+        try:
+            return from_json(json.loads(gzip.decompress(self.path(key).read_bytes())))
+        except (OSError, EOFError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, index: BuildIndex) -> None:
+        """Store ``index`` (atomically)."""
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(gzip.compress(json.dumps(to_json(index), separators=(",", ":")).encode(), mtime=0))
+        tmp.replace(path)
+
+
+def digest_key(paths: list[Path], extra: str = "") -> str:
+    """A key for local inputs: sha256 over their paths, sizes and contents."""
+    h = hashlib.sha256(extra.encode())
+    for path in sorted(paths):
+        for file in sorted(p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()):
+            h.update(str(file).encode())
+            h.update(file.read_bytes())
+    return "local-" + h.hexdigest()[:24]

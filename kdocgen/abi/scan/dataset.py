@@ -1,0 +1,47 @@
+"""Assemble scanned builds into the ABI model: builds, statuses, deltas."""
+
+from __future__ import annotations
+
+import re
+
+from ..diff import compute_deltas
+from ..model import AbiData, AbiSymbol
+from .classify import classify, symbol_table
+from .index import BuildIndex
+from .subsystem import FileModules, Wanted
+
+
+def version_key(version: str) -> tuple:
+    """Sort key of a kernel version ("6.12.117" after "6.1.192")."""
+    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.\-+~]", version))
+
+
+def order_builds(indexes: list[BuildIndex]) -> list[BuildIndex]:
+    """Builds by group (first seen), then by version within a group."""
+    groups: dict[str, int] = {}
+    for index in indexes:
+        groups.setdefault(index.build.group, len(groups))
+    return sorted(indexes, key=lambda i: (groups[i.build.group], version_key(i.build.version), i.build.name))
+
+
+def all_functions(indexes: list[BuildIndex]) -> list[Wanted]:
+    """Every function name of every build (for a complete, unrestricted scan)."""
+    names: set[str] = set()
+    for index in indexes:
+        names.update(symbol_table(index))
+    return [Wanted("function", name) for name in sorted(names)]
+
+
+def assemble(indexes: list[BuildIndex], wanted: list[Wanted], modules: FileModules,
+             sources: list[str] | None = None) -> AbiData:
+    """The ABI data of ``wanted`` over the builds, with deltas between consecutive builds of a group."""
+    indexes = order_builds(indexes)
+    data = AbiData(builds=[i.build for i in indexes], sources=list(sources or []))
+    symbols = {w: AbiSymbol(w.kind, w.name, w.file) for w in wanted}
+    for index in indexes:
+        for w, status in classify(index, wanted, modules).items():
+            symbols[w].status[index.build.id] = status
+    for symbol in symbols.values():
+        symbol.deltas = compute_deltas(symbol, data.builds)
+    data.symbols = sorted(symbols.values(), key=lambda s: s.key)
+    return data

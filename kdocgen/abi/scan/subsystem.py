@@ -1,0 +1,105 @@
+"""Which symbols a scan is restricted to, and which binary each file builds into.
+
+The symbols are the functions defined in a MAINTAINERS entry's files (found
+with kdocgen's own extractor), or names from a list.  The file -> module map
+is read from the kernel Makefiles (``obj-$(CONFIG_X) += mod.o``,
+``mod-y := a.o b.o``), so a static of ``drivers/hv/channel.c`` is looked for
+in ``hv_vmbus`` and a same-named symbol elsewhere is a collision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()-]+?)-(y|m|objs|\$\([A-Za-z0-9_]+\)|\$\(subst [^)]*\)\))\s*[:+]?=\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A symbol the scan reports: its kind, name and defining file (or None)."""
+
+    kind: str
+    name: str
+    file: str | None = None
+
+
+@dataclass
+class FileModules:
+    """Source file (kernel-relative ``.c``) -> the module it is linked into."""
+
+    modules: dict[str, str] = field(default_factory=dict)
+
+    def module_of(self, path: str | None) -> str | None:
+        """The module name (underscores) of ``path``; None when unknown."""
+        return self.modules.get(path or "")
+
+
+def read_kbuild(tree: Path, files: list[str]) -> FileModules:
+    """The module of each ``.c`` file in ``files``, from its directory's Makefile."""
+    out = FileModules()
+    for directory in sorted({str(PurePosixPath(f).parent) for f in files if f.endswith(".c")}):
+        makefile = tree / directory / "Makefile"
+        try:
+            text = makefile.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        for obj, module in _makefile_objects(text).items():
+            out.modules[f"{directory}/{obj[:-2]}.c"] = module
+    return out
+
+
+def _makefile_objects(text: str) -> dict[str, str]:
+    """``file.o -> module`` for the composite and single-file objects of a Makefile."""
+    text = text.replace("\\\n", " ")
+    composite: dict[str, list[str]] = {}
+    top: list[str] = []
+    for line in text.splitlines():
+        match = _ASSIGN.match(line.split("#", 1)[0])
+        if not match:
+            continue
+        target, _cond, objs = match.groups()
+        names = [o for o in objs.split() if o.endswith(".o")]
+        if target == "obj":
+            top += names
+        else:
+            composite.setdefault(target, []).extend(names)
+    out: dict[str, str] = {}
+    for obj in top:
+        mod = obj[:-2]
+        for part in composite.get(mod, []) or [obj]:
+            out.setdefault(part, mod.replace("-", "_"))
+    return out
+
+
+def wanted_from_sources(sources) -> list[Wanted]:
+    """Functions with a body in the extracted files (``SourceFile`` objects)."""
+    out = {}
+    for source in sources:
+        for sym in source.symbols:
+            if sym.kind == "function" and sym.has_body:
+                out.setdefault((sym.name, source.path), Wanted("function", sym.name, source.path))
+    return sorted(out.values(), key=lambda w: (w.name, w.file or ""))
+
+
+def wanted_from_list(path: Path) -> list[Wanted]:
+    """Names from a file: one per line, ``name`` or ``name<TAB>file``; ``#`` comments."""
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, file = line.partition("\t") if "\t" in line else line.partition(" ")
+            out.append(Wanted("function", name.strip(), file.strip() or None))
+    return out
+
+
+def subsystem_wanted(tree: Path, entry_name: str, jobs: int = 1) -> tuple[list[Wanted], FileModules]:
+    """The functions of a MAINTAINERS entry's files and their files' modules."""
+    from ...extract import extract_many
+    from ...maintainers import entry_files, find_entry, read_maintainers
+
+    entry = find_entry(read_maintainers(tree), entry_name)
+    files = entry_files(tree, entry)
+    sources = list(extract_many(tree, files, jobs=jobs))
+    return wanted_from_sources(sources), read_kbuild(tree, files)
