@@ -7,6 +7,7 @@
 #   make lint      doc-lint of the same files (kdocgen lint; LINT_ARGS="--format sarif")
 #   make parity    compare kdocgen with the kernel's own scripts/kernel-doc
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
+#   make abi       refresh data/abi/hyperv-debian.json.gz: scan the Debian builds of data/abi/debian-builds.txt
 #
 # KSRC=/path/to/linux uses that kernel tree; by default Debian's
 # linux-source-6.12 package is downloaded once into ~/.cache/kdocgen.
@@ -20,7 +21,7 @@ export KSRC SITE_URL
 
 STAMP := $(VENV)/.installed
 
-.PHONY: all test venv parity bench clean html lint man
+.PHONY: all test venv parity bench clean html lint man abi
 
 all: test
 
@@ -54,6 +55,12 @@ parity: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/speed.py --json bench/results/speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
+
+# The default ABI dataset: the Hyper-V functions over real Debian kernel builds
+# (packages fetched with apt through a private configuration; per-build results
+# cached in ~/.cache/kdocgen/abi, so a refresh only scans new builds).
+abi: $(STAMP)
+	$(PY) -m kdocgen abi scan --builds-from data/abi/debian-builds.txt -o data/abi/hyperv-debian.json.gz $(ABI_SCAN_ARGS)
 
 # The site: kdocgen writes the pages into source/, Sphinx builds them into a
 # copy of the previous site, which replaces it only when the build succeeded.
