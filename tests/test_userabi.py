@@ -372,3 +372,10 @@ def test_site_command_reports_malformed_abi_and_renders_the_rest(tmp_path, capsy
     abi.write_text(abi.read_text().split("\n\n", 1)[1])
     assert main(["site", "--srctree", str(tree), "--subsystem", "WIDGET BUS DRIVER", "--out", str(out),
                  "-j", "1"]) == 0
+
+
+def test_field_name_in_the_wrong_case_is_read_with_a_warning():
+    abi = parse_abi_text("what:\t/sys/bus/x/y\nDate:\t2020\nDescription:\tY.\n", "Documentation/ABI/testing/x")
+    assert [(m.line, m.severity, m.message) for m in abi.messages] == [
+        (1, "warning", "'what:' is spelt 'What:'; read as 'What:'")]
+    assert abi.entries[0].paths == ["/sys/bus/x/y"] and abi.entries[0].date == "2020"

@@ -31,6 +31,8 @@ FIELDS = {"What": "what", "Date": "date", "KernelVersion": "kernel_version",
 
 _TAG = re.compile(r"^([A-Z][A-Za-z]*):(.*)$")
 _BROKEN_TAG = re.compile(r"^(What|Date|KernelVersion|Contact|Description|Users?)(?:[\s;,.=]+(.*)|$)")
+_ANY_CASE_TAG = re.compile(r"^([A-Za-z]+):(.*)$")
+_BY_LOWER = {tag.lower(): tag for tag in FIELDS}
 _IGNORED = "-"  # the field being skipped (a duplicate)
 
 
@@ -181,13 +183,19 @@ def _recovered(reader: _Reader, line: str, number: int) -> bool:
     """A field name without its colon (``KernelVersion  v2.6``): reported
     and read as the field.  Inside a description only when unmistakable."""
     broken = _BROKEN_TAG.match(line)
-    if broken is None:
+    cased = _ANY_CASE_TAG.match(line)
+    if broken is not None:
+        tag, value = broken.group(1), broken.group(2) or ""
+        problem = f"'{tag}' is not followed by ':'"
+    elif cased is not None and cased.group(1).lower() in _BY_LOWER:
+        tag, value = _BY_LOWER[cased.group(1).lower()], cased.group(2)
+        problem = f"'{cased.group(1)}:' is spelt '{tag}:'"
+    else:
         return False
-    tag, value = broken.group(1), broken.group(2) or ""
     if reader.tag == "Description" and not (tag in ("Date", "KernelVersion", "Contact")
-                                            or tag == "What" and value.startswith("/")):
+                                            or tag == "What" and value.strip().startswith("/")):
         return False
-    reader.message(number, f"'{tag}' is not followed by ':'; read as '{tag}:'", "warning")
+    reader.message(number, f"{problem}; read as '{tag}:'", "warning")
     reader.start_field(tag, value, number)
     return True
 
