@@ -237,6 +237,7 @@ def test_pages_parse_cleanly_and_show_everything(links):
     stable = pages["stable"]
     assert ".. role:: abi-stable" in stable and stable.count(":abi-stable:`stable`") == 7
     assert ":c:func:`serial_show`" in stable
+    assert "listed in :literal:`widget_dev_attrs[]`" in stable
     assert "`drivers/widget/widget.c:" in stable and "../../src/drivers/widget/widget.c.html#L" in stable
     assert "``label_show()``" not in stable and ":literal:`label_show()`" in stable
     assert "a directory (other documented paths lie below it)" in stable

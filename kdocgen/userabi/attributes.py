@@ -87,11 +87,6 @@ class CodeAttribute:
             return f'{self.macro}("{self.name}", ...)'
         return f"{self.macro}({self.name}{', ...' if self.macro.startswith('__ATTR') or not self.macro.endswith(('_RO', '_RW', '_WO')) else ''})"
 
-    @property
-    def key(self) -> tuple[str, str, int, str]:
-        """Identifies the attribute in a scan."""
-        return (self.path, self.name, self.line, self.kind)
-
 
 @dataclass
 class AttributeScan:

@@ -119,6 +119,8 @@ def _attribute_line(attribute: CodeAttribute, targets: SiteTargets, page: str) -
     """``DEVICE_ATTR_RO(id)`` at file:line; show: id_show() (file:lines)."""
     made = f"{_literal(attribute.written)} ({_KIND_TEXT[attribute.kind]}) at " \
            f"{targets.source_link(page, attribute.path, attribute.line)}"
+    if attribute.arrays:
+        made += ", listed in " + ", ".join(_literal(f"{array}[]") for array in attribute.arrays)
     for handler in attribute.handlers:
         made += f"; {handler.role}: {targets.function(handler)}"
         if handler.line:
