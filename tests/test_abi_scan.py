@@ -21,6 +21,7 @@ import zstandard
 
 from kdocgen.abi.scan.cache import IndexCache
 from kdocgen.abi.scan.dataset import assemble
+from kdocgen.abi.scan.kallsyms import KallsymsError, recover
 from kdocgen.abi.scan.run import BuildSpec, Scanner
 from kdocgen.abi.scan.subsystem import Wanted, read_kbuild
 from kdocgen.abi.store import from_dict, to_dict
@@ -124,11 +125,13 @@ def _compile(src: Path, name: str, text: str, *flags: str) -> Path:
 
 # ---------------------------------------------------------------- kallsyms
 
-def encode_kallsyms(symbols: list[tuple[str, str]]) -> bytes:
-    """A kallsyms table (6.12 layout: num_syms, names, markers, token_table, token_index).
+def encode_kallsyms(symbols: list[tuple[str, str]], layout: str = "6.12", marker_width: int = 4) -> bytes:
+    """A kallsyms table: 6.12 layout (num_syms, names, markers, token_table, token_index)
+    or 6.1 layout (seqs_of_names between markers and token_table).
 
     Codes 0..31 stand for a few multi-character tokens, every other code for
-    its own character (as the kernel's table does after learning tokens).
+    its own character (as the kernel's table does after learning tokens);
+    names of more than 127 codes get a two-byte (ULEB128) length.
     """
     learned = ["vm_", "shared_", "name", "func", "clone", "filler_", "__ksymtab_", "report_", "__pfx_", ".cold",
                "sink", "_start", "hdr_", "helper", "cp_", "target"]
@@ -143,10 +146,14 @@ def encode_kallsyms(symbols: list[tuple[str, str]]) -> bytes:
             code = next((c for c in range(len(learned)) if text.startswith(tokens[c])), ord(text[0]))
             codes.append(code)
             text = text[len(tokens[code]):]
-        names += bytes([len(codes)]) + codes
+        length = bytes([len(codes)]) if len(codes) < 0x80 else bytes([0x80 | (len(codes) & 0x7F), len(codes) >> 7])
+        names += length + codes
     blob = bytearray(struct.pack("<I", len(symbols))) + names
-    blob += bytes(-len(blob) % 4)
-    blob += b"".join(struct.pack("<I", m) for m in markers)
+    blob += bytes(-len(blob) % 8)
+    blob += b"".join(struct.pack("<I" if marker_width == 4 else "<Q", m) for m in markers)
+    if layout == "6.1":
+        blob += b"".join(struct.pack(">I", i)[1:] for i in range(len(symbols)))
+        blob += bytes(-len(blob) % 4)
     table = bytearray()
     index = []
     for token in tokens:
@@ -160,6 +167,19 @@ def encode_kallsyms(symbols: list[tuple[str, str]]) -> bytes:
 KALLSYMS = [("T", "_start"), ("T", "sink"), ("T", "report_failure"), ("T", "shared_name"),
             ("t", "vm_clone.constprop.0"), ("t", "vm_func.cold"), ("T", "vm_func"), ("T", "__pfx_vm_func"),
             ("r", "__ksymtab_vm_func"), ("D", "some_data")] + [("t", f"filler_{i}") for i in range(1100)]
+
+
+@pytest.mark.parametrize(("layout", "width"), [("6.12", 4), ("6.1", 4), ("5.10", 8)])
+def test_kallsyms_layouts(layout, width):
+    long_name = ("t", "x" * 300)
+    symbols = [*KALLSYMS[:5], long_name, *KALLSYMS[5:]]
+    blob = b"\x5a" * 96 + encode_kallsyms(symbols, layout, width) + b"\xa5" * 64
+    assert recover(blob) == symbols
+
+
+def test_kallsyms_missing():
+    with pytest.raises(KallsymsError):
+        recover(bytes(range(256)) * 64)
 
 
 def bzimage(payload: bytes) -> bytes:

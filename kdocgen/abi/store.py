@@ -37,7 +37,9 @@ def to_dict(data: AbiData) -> dict:
     """The JSON-ready form of ``data`` (deterministic order)."""
     def status(st: BuildStatus) -> dict:
         out = asdict(st)
-        return {k: v for k, v in out.items() if v not in (None, [], "", False) or k == "present"}
+        # exported "" (known: not exported) differs from None (unknown), so it is kept
+        return {k: v for k, v in out.items()
+                if v not in (None, [], "", False) or k == "present" or (k == "exported" and v == "")}
 
     return {
         "format": FORMAT,

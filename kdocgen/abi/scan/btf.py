@@ -100,7 +100,8 @@ def find(blob: bytes) -> bytes:
     while pos >= 0:
         _m, _v, _f, hdr_len, type_off, type_len, str_off, str_len = struct.unpack_from("<HBBIIIII", blob, pos)
         total = hdr_len + max(type_off + type_len, str_off + str_len)
-        if type_len > 1000 and str_len > 1000 and pos + total <= len(blob) and blob[pos + hdr_len + str_off] == 0:
+        if type_off == 0 and str_off == type_len and str_len and pos + total <= len(blob) \
+                and blob[pos + hdr_len + str_off] == 0:
             return blob[pos:pos + total]
         pos = blob.find(RAW_MAGIC, pos + 1)
     return b""
