@@ -158,6 +158,7 @@ def test_entry_section_matrix_details_links():
     assert "Exported: EXPORT_SYMBOL_GPL" in html
     assert "Absent = not in vmlinux" in html          # DepSurf caveat
     assert "kdocgen's scan" in html
+    assert "there <code>demo_post</code> lives in <code>demo_mod</code>" in html
 
 
 def test_foreign_builds_are_not_ours():

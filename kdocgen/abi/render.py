@@ -13,7 +13,7 @@ from collections.abc import Callable
 from html import escape
 
 from .model import Build, BuildStatus, Delta
-from .summary import CATEGORY, Cell, EntryAbi
+from .summary import CATEGORY, Cell, EntryAbi, modules_of
 
 Link = Callable[[str], "str | None"]
 
@@ -202,6 +202,10 @@ def differences(entry: EntryAbi) -> str:
 def provenance(entry: EntryAbi) -> str:
     """Where the data comes from, with its caveats."""
     notes = [PROVENANCE.get(source, escape(source)) for source in entry.sources]
+    modules = sorted({m for c in entry.present for m in modules_of(c.status)})
+    if "depsurf" in entry.sources and modules:
+        notes.append(f"Where DepSurf says absent, look at the scanned builds: there "
+                     f"<code>{escape(entry.name)}</code> lives in {_code_list(modules)}.")
     return '<p class="abi-prov">Data: ' + " ".join(notes) + "</p>" if notes else ""
 
 
