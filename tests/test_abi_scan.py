@@ -89,6 +89,7 @@ void report_failure(int code) { asm volatile("" :: "r"(code)); }
 int shared_name(int x) { sink(x); return x; }
 static __attribute__((noinline)) int vm_clone(int x, int k) { sink(x * k); return x * k; }
 int vm_func(int a, long b) { sink(a); return a + vm_clone(a, 9) + vm_clone(a + 1, 9) + (int)b; }
+int vm_big(struct big *b) { return b->used; }
 asm(".globl __pfx_vm_func\\n.type __pfx_vm_func,@function\\n__pfx_vm_func: nop\\n.size __pfx_vm_func, 1\\n");
 KSYM(vm_func, "__ksymtab_gpl", "__kcrctab_gpl", 0x00c0ffee);
 void _start(void) { vm_func(1, 2); shared_name(3); }
@@ -109,7 +110,7 @@ WANTED = [Wanted("function", n, f) for n, f in [
     ("exported_like", "fx/a.c"), ("gpl_func", "fx/a.c"), ("helper", "fx/a.c"), ("part_target", "fx/a.c"),
     ("sra_target", "fx/a.c"), ("hdr_helper", "fx/common.h"), ("shared_name", "fx/c.c"),
     ("vm_func", "fx/v.c"), ("vm_clone", "fx/v.c"), ("shared_name", "fx/v.c"), ("never_built", "fx/a.c"),
-    ("arm_only", "arch/arm64/hyperv/x.c")]]
+    ("arm_only", "arch/arm64/hyperv/x.c")]] + [Wanted("struct", "big", "fx/common.h")]
 
 
 def _run(*cmd: str, cwd: Path) -> None:
@@ -252,7 +253,8 @@ def _scan(builds, tmp_path, kind: str):
     modules = read_kbuild(builds["src"], [w.file for w in WANTED if w.file])
     data = assemble([outcome.index], WANTED, modules)
     build_id = data.builds[0].id
-    status = {(s.name, s.file): s.status[build_id] for s in data.symbols}
+    status = {(s.name, s.file) if s.kind == "function" else ("struct", s.name): s.status[build_id]
+              for s in data.symbols}
     return status, data, messages, outcome
 
 
@@ -390,12 +392,21 @@ def test_rescan_uses_cache(builds, tmp_path):
     assert second.index.binary("drv_a").funcs == first.index.binary("drv_a").funcs
 
 
-def test_one_failure_does_not_stop_the_others(builds, tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_one_failure_does_not_stop_the_others(builds, tmp_path, jobs):
     broken = tmp_path / "broken_1_amd64.deb"
     broken.write_bytes(b"!<arch>\nnot really")
     messages: list[str] = []
     scanner = Scanner(IndexCache(tmp_path / "cache"), None, progress=messages.append)
-    outcomes = scanner.scan([BuildSpec("deb", str(broken)), BuildSpec("deb", str(builds["deb"]))])
-    assert outcomes[0].error.startswith(str(broken))
+    outcomes = scanner.scan([BuildSpec("deb", str(broken)), BuildSpec("deb", str(builds["deb"]))], jobs=jobs)
+    assert outcomes[0].error == f"{broken}: no data.tar member"
     assert outcomes[1].index is not None and not outcomes[1].error
-    assert "FAILED" in messages[0] and "analysis" in messages[1]
+    assert sorted(m.split(": ", 1)[1].split(":")[0].split(",")[0] for m in messages) == \
+        ["FAILED", "download 0.0 s"]
+
+
+def test_struct_layout_from_btf(scanned):
+    big = scanned["build"][0]["struct", "big"]
+    assert (big.present, big.binaries, big.signature) == (True, ["vmlinux"], "struct big {\n\tint used;\n\tint pad[64];\n};")
+    missing = scanned["deb"][0]["struct", "big"]
+    assert (missing.present, missing.note) == (False, "not in the BTF of vmlinux or any module")

@@ -175,3 +175,13 @@ def test_real_cloud_package(tmp_path):
         (["hv_vmbus"], "EXPORT_SYMBOL")
     assert status["vmbus_post_msg"].signature == "int vmbus_post_msg(void *buffer, size_t buflen, bool can_sleep)"
     assert status["hv_get_tsc_page"].binaries == ["vmlinux"]
+
+
+def test_header_stubs_of_c_functions_are_left_out():
+    from kdocgen.abi.scan.subsystem import Wanted, wanted_from_sources
+    from kdocgen.extract import extract_source
+
+    sources = [extract_source("d/x.h", b"static inline int f(void) { return 0; }\n"
+                                       b"static inline int g(int a) { return a; }\nint h(void);\n"),
+               extract_source("d/x.c", b"int f(void) { return 1; }\n")]
+    assert wanted_from_sources(sources) == [Wanted("function", "f", "d/x.c"), Wanted("function", "g", "d/x.h")]

@@ -59,6 +59,28 @@ class Btf:
         off -= self.str_base
         return self.strings[off:self.strings.index(b"\x00", off)].decode("utf-8", "replace")
 
+    def structs(self) -> dict[str, str]:
+        """``name -> C definition`` of the own named STRUCT records."""
+        out = {}
+        for kind, name, flag, _size, members in self.own:
+            if kind == STRUCT and name:
+                out.setdefault(name, f"struct {name} {{\n{self._body(members, flag, 1)}}};")
+        return out
+
+    def _body(self, members: tuple, bitfields: int, depth: int) -> str:
+        """Member lines of a struct or union body (anonymous members inline)."""
+        lines = []
+        pad = "\t" * depth
+        for name, tid, offset in members:
+            kind, tname, flag, _size, inner = self.type(tid) if tid < self.count else (0, "?", 0, 0, ())
+            if not name and kind in (STRUCT, UNION) and not tname and depth < 8:
+                tag = "struct" if kind == STRUCT else "union"
+                lines.append(f"{pad}{tag} {{\n{self._body(inner, flag, depth + 1)}{pad}}};\n")
+                continue
+            bits = f":{offset >> 24}" if bitfields and offset >> 24 else ""
+            lines.append(f"{pad}{_decl(self, tid, name, 0)}{bits};\n")
+        return "".join(lines)
+
     def functions(self) -> dict[str, str]:
         """``name -> C declaration`` of the own FUNC records."""
         out = {}
@@ -108,12 +130,16 @@ def find(blob: bytes) -> bytes:
 
 
 def _members(btf: Btf, data: bytes, pos: int, kind: int, vlen: int) -> tuple:
-    """Parameters of a FUNC_PROTO ((name, type) pairs), array (elem, nelems); else ()."""
+    """Parameters of a FUNC_PROTO ((name, type)), members of a struct/union ((name, type, offset)),
+    an array's (elem, nelems); else ()."""
     if kind == FUNC_PROTO:
         return tuple((btf.string(n) if n else "", t) for n, t in struct.iter_unpack("<II", data[pos:pos + 8 * vlen]))
     if kind == ARRAY:
         elem, _index, nelems = struct.unpack_from("<III", data, pos)
         return (elem, nelems)
+    if kind in (STRUCT, UNION):
+        return tuple((btf.string(n) if n else "", t, off) for n, t, off in
+                     struct.iter_unpack("<III", data[pos:pos + 12 * vlen]))
     return ()
 
 

@@ -33,10 +33,10 @@ class BuildError(Exception):
     """A build that cannot be indexed (the message names the file)."""
 
 
-def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=lambda name: True,
-                warn=lambda message: None) -> BuildIndex:
+def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=None, warn=None) -> BuildIndex:
     """Index ``art``; DWARF of the modules ``dwarf_modules`` accepts (None: all) and of vmlinux CUs ``dwarf_cu`` accepts."""
     used: list[str] = []
+    warn = warn or (lambda message: None)
     vmlinux, base_btf, compiler = _vmlinux(art, used, warn)
     index = BuildIndex(build=build, binaries=[vmlinux])
     index.exports_known = not vmlinux.exports or all(k != "exported" for k, _ in vmlinux.exports.values())
@@ -65,7 +65,7 @@ def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=lambd
         used.append("Module.symvers")
     vmlinux_debug = art.first("usr/lib/debug/boot/vmlinux-*")
     if vmlinux_debug is not None:
-        _add_dwarf(vmlinux, vmlinux_debug[1], vmlinux_debug[0], warn, dwarf_cu)
+        _add_dwarf(vmlinux, vmlinux_debug[1], vmlinux_debug[0], warn, dwarf_cu or (lambda name: True))
         used.append("vmlinux DWARF")
     elif index.binaries and any(b.has_dwarf for b in index.binaries[1:]):
         used.append("module DWARF")
@@ -85,7 +85,8 @@ def _module_key(path: str) -> str:
 
 def _vmlinux(art: Artifacts, used: list[str], warn) -> tuple[BinaryIndex, btfmod.Btf | None, str]:
     """vmlinux's functions (symtab, System.map or kallsyms), exports and base BTF."""
-    image = art.first("usr/lib/debug/boot/vmlinux-*", "boot/vmlinux-*", "boot/vmlinuz-*", "boot/Image-*")
+    image = art.first("usr/lib/debug/boot/vmlinux-*", "boot/vmlinux-*", "boot/vmlinuz-*", "boot/Image-*",
+                      "usr/lib/modules/*/vmlinuz")
     if image is None:
         raise BuildError(f"{', '.join(art.origin)}: no kernel image (vmlinuz, vmlinux or Image)")
     path, data = image
@@ -106,7 +107,7 @@ def _vmlinux(art: Artifacts, used: list[str], warn) -> tuple[BinaryIndex, btfmod
         funcs_from = funcs_from if binary.funcs else ""
     else:
         binary.btf = btfmod.find(kernel)
-    system_map = art.first("usr/lib/debug/boot/System.map-*", "boot/System.map-*")
+    system_map = art.first("usr/lib/debug/boot/System.map-*", "boot/System.map-*", "usr/lib/modules/*/System.map")
     if not funcs_from and system_map is not None and len(system_map[1]) > 4096:
         binary.funcs = _map_funcs(system_map[1].decode("ascii", "replace"))
         funcs_from = "System.map"
@@ -131,7 +132,7 @@ def _vmlinux(art: Artifacts, used: list[str], warn) -> tuple[BinaryIndex, btfmod
     entry = BinaryIndex(name="vmlinux", path=path, funcs=binary.funcs, exports=binary.exports,
                         has_btf=base is not None)
     if base is not None:
-        entry.signatures = base.functions()
+        entry.signatures, entry.structs = base.functions(), base.structs()
         used.append("BTF")
     return entry, base, compiler
 
@@ -157,7 +158,8 @@ def _binary_index(binary: Binary, base: btfmod.Btf | None, warn) -> BinaryIndex:
     entry = BinaryIndex(name=binary.name, path=binary.path, funcs=binary.funcs, exports=binary.exports)
     if binary.btf:
         try:
-            entry.signatures = btfmod.parse(binary.btf, base, origin=f"{binary.path}: .BTF").functions()
+            split = btfmod.parse(binary.btf, base, origin=f"{binary.path}: .BTF")
+            entry.signatures, entry.structs = split.functions(), split.structs()
             entry.has_btf = True
         except btfmod.BtfError as err:
             warn(str(err))

@@ -66,7 +66,18 @@ def classify(index: BuildIndex, wanted: list[Wanted], modules: FileModules,
              table: dict[str, list[Found]] | None = None) -> dict[Wanted, BuildStatus]:
     """The status of every wanted symbol in this build."""
     table = symbol_table(index) if table is None else table
-    return {w: _status(index, w, modules, table.get(w.name, [])) for w in wanted}
+    return {w: _struct_status(index, w) if w.kind == "struct" else _status(index, w, modules, table.get(w.name, []))
+            for w in wanted}
+
+
+def _struct_status(index: BuildIndex, wanted: Wanted) -> BuildStatus:
+    """A struct is present where a binary's BTF defines it; its signature is that definition."""
+    where = [b for b in index.binaries if wanted.name in b.structs]
+    if not where:
+        note = "not in the BTF of vmlinux or any module" if any(b.has_btf for b in index.binaries) \
+            else "no BTF in this build: struct layouts unknown"
+        return BuildStatus(present=False, note=note)
+    return BuildStatus(present=True, binaries=[b.name for b in where], signature=where[0].structs[wanted.name])
 
 
 def home_binary(index: BuildIndex, wanted: Wanted, modules: FileModules) -> str | None:

@@ -27,6 +27,7 @@ def add_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--headers", action="store_true", help="also read linux-headers (Module.symvers)")
     cmd.add_argument("--cache", metavar="DIR", help="cache directory (default: ~/.cache/kdocgen/abi)")
     cmd.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes for source extraction")
+    cmd.add_argument("--build-jobs", type=int, default=1, metavar="N", help="builds scanned at the same time")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from .cache import IndexCache, default_root
     from .dataset import all_functions, assemble
     from .fetch import Apt, FetchError
-    from .run import Scanner, parse_spec
+    from .run import CuFilter, Scanner, parse_spec
     from .subsystem import FileModules
 
     def say(message: str) -> None:
@@ -69,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     dwarf_modules = set(modules.modules.values()) if wanted is not None else None
     files = {w.file for w in wanted or [] if w.file}
     scanner = Scanner(IndexCache(root), apt, progress=say, dwarf_modules=dwarf_modules,
-                      dwarf_cu=(lambda cu: any(cu.endswith(f) for f in files)) if files else (lambda cu: True))
-    outcomes = scanner.scan(specs)
+                      dwarf_cu=CuFilter(tuple(sorted(files))))
+    outcomes = scanner.scan(specs, jobs=args.build_jobs)
     failed = [o for o in outcomes if o.error]
     indexes = [o.index for o in outcomes if o.index is not None]
     for outcome in outcomes:

@@ -27,6 +27,7 @@ class BinaryIndex:
     funcs: list[FuncSym] = field(default_factory=list)
     exports: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     signatures: dict[str, str] = field(default_factory=dict)
+    structs: dict[str, str] = field(default_factory=dict)     # BTF struct name -> definition
     subprograms: list[Subprogram] = field(default_factory=list)
     has_btf: bool = False
     has_dwarf: bool = False
@@ -59,6 +60,7 @@ def to_json(index: BuildIndex) -> dict:
                       for f in b.funcs],
             "exports": {k: list(v) for k, v in sorted(b.exports.items())},
             "signatures": dict(sorted(b.signatures.items())),
+            "structs": dict(sorted(b.structs.items())),
             "subprograms": [{**asdict(s), "inline_callers": sorted(s.inline_callers)} for s in b.subprograms],
         } for b in index.binaries],
     }
@@ -72,7 +74,7 @@ def from_json(obj: dict) -> BuildIndex:
             name=b["name"], path=b["path"], has_btf=b["has_btf"], has_dwarf=b["has_dwarf"],
             funcs=[FuncSym(f[0], _UNBIND.get(f[1], f[1]), f[2], *f[3:]) for f in b["funcs"]],
             exports={k: (v[0], v[1]) for k, v in b["exports"].items()},
-            signatures=dict(b["signatures"]),
+            signatures=dict(b["signatures"]), structs=dict(b["structs"]),
             subprograms=[Subprogram(**{**s, "inline_callers": set(s["inline_callers"])}) for s in b["subprograms"]],
         ))
     return BuildIndex(build=Build(**obj["build"]), binaries=binaries, exports_known=obj["exports_known"])

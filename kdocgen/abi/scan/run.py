@@ -7,9 +7,11 @@ and analysis times measured separately.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,27 +84,49 @@ def describe(package: str, version: str, arch: str, suite: str, source: str = "s
                  provenance={"package": package, "version": version, "suite": suite})
 
 
+@dataclass(frozen=True)
+class CuFilter:
+    """Accepts the compile units named by one of ``files`` (every unit when empty)."""
+
+    files: tuple[str, ...] = ()
+
+    def __call__(self, cu_name: str) -> bool:
+        return not self.files or any(cu_name.endswith(f) for f in self.files)
+
+
 class Scanner:
     """Scans builds with a cache and an apt; ``progress(message)`` reports each step."""
 
     def __init__(self, cache: IndexCache, apt: Apt | None = None, progress=print,
-                 dwarf_modules=None, dwarf_cu=lambda name: True):
+                 dwarf_modules=None, dwarf_cu=None):
         self.cache, self.apt, self.progress = cache, apt, progress
-        self.dwarf_modules, self.dwarf_cu = dwarf_modules, dwarf_cu
+        self.dwarf_modules, self.dwarf_cu = dwarf_modules, dwarf_cu or CuFilter()
 
-    def scan(self, specs: list[BuildSpec]) -> list[Outcome]:
-        """Scan every spec; failures are reported in their outcome, never raised."""
-        outcomes = []
-        for number, spec in enumerate(specs, 1):
-            outcome = Outcome(spec)
-            try:
-                self._scan_one(spec, outcome)
-            except (FetchError, UnpackError, BuildError, BinaryError, OSError) as err:
-                outcome.error = str(err) if not isinstance(err, OSError) else \
-                    f"{err.filename or spec.ref}: {err.strerror or err}"
-            outcomes.append(outcome)
-            self.progress(_line(number, len(specs), outcome))
-        return outcomes
+    def scan(self, specs: list[BuildSpec], jobs: int = 1) -> list[Outcome]:
+        """Scan every spec (``jobs`` at a time); failures are reported in their outcome, never raised."""
+        if jobs <= 1 or len(specs) < 2:
+            outcomes = []
+            for number, spec in enumerate(specs, 1):
+                outcomes.append(self.scan_one(spec))
+                self.progress(_line(number, len(specs), outcomes[-1]))
+            return outcomes
+        worker = copy.copy(self)
+        worker.progress = None
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(worker.scan_one, spec) for spec in specs]
+            for number, future in enumerate(as_completed(futures), 1):
+                self.progress(_line(number, len(specs), future.result()))
+            return [f.result() for f in futures]
+
+    def scan_one(self, spec: BuildSpec) -> Outcome:
+        """Scan one build; a failure is recorded in the outcome."""
+        outcome = Outcome(spec)
+        try:
+            self._scan_one(spec, outcome)
+        except (FetchError, UnpackError, BuildError, BinaryError, OSError) as err:
+            outcome.error = str(err) if not isinstance(err, OSError) else \
+                f"{err.filename or spec.ref}: {err.strerror or err}"
+        return outcome
 
     def _scan_one(self, spec: BuildSpec, outcome: Outcome) -> None:
         if spec.kind == "apt":

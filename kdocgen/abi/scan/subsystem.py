@@ -74,13 +74,24 @@ def _makefile_objects(text: str) -> dict[str, str]:
 
 
 def wanted_from_sources(sources) -> list[Wanted]:
-    """Functions with a body in the extracted files (``SourceFile`` objects)."""
+    """Functions with a body and defined structs of the extracted files (``SourceFile`` objects).
+
+    A header body of a name some ``.c`` file defines is a stub for another
+    configuration (``static inline ... { return 0; }``) and is left out.
+    """
     out = {}
     for source in sources:
         for sym in source.symbols:
             if sym.kind == "function" and sym.has_body:
                 out.setdefault((sym.name, source.path), Wanted("function", sym.name, source.path))
-    return sorted(out.values(), key=lambda w: (w.name, w.file or ""))
+    in_c = {name for name, path in out if path.endswith(".c")}
+    kept = [w for (name, path), w in out.items() if path.endswith(".c") or name not in in_c]
+    structs = {}
+    for source in sources:
+        for sym in source.symbols:
+            if sym.kind == "struct" and sym.name and sym.params:
+                structs.setdefault(sym.name, Wanted("struct", sym.name, source.path))
+    return sorted(kept + list(structs.values()), key=lambda w: (w.kind, w.name, w.file or ""))
 
 
 def wanted_from_list(path: Path) -> list[Wanted]:

@@ -22,6 +22,7 @@ WANTED = (
     "usr/lib/debug/boot/vmlinux-*", "usr/lib/debug/boot/System.map-*",
     "lib/modules/*.ko", "lib/modules/*.ko.xz", "lib/modules/*.ko.zst", "lib/modules/*.ko.gz",
     "usr/lib/modules/*.ko", "usr/lib/modules/*.ko.xz", "usr/lib/modules/*.ko.zst",
+    "usr/lib/modules/*/vmlinuz", "usr/lib/modules/*/System.map", "usr/lib/modules/*/config",
     "usr/lib/debug/lib/modules/*.ko", "usr/lib/debug/lib/modules/*.ko.xz",
     "usr/src/*/Module.symvers",
 )
