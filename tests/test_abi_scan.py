@@ -241,11 +241,17 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     (mods / "drv_b.ko.zst").write_bytes(zstandard.ZstdCompressor().compress((src / "drv_b_btf.ko").read_bytes()))
     deb = top / f"linux-image-{release}_9.9.1-1_amd64.deb"
     _run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb), cwd=top)
-    return {"build": bdir, "deb": deb, "src": top}
+    # the unpacked package plus a -dbg style debug module
+    tree = top / "unpacked"
+    shutil.copytree(root, tree, ignore=shutil.ignore_patterns("DEBIAN"))
+    debug = tree / "usr" / "lib" / "debug" / "lib" / "modules" / release / "kernel" / "drivers"
+    debug.mkdir(parents=True)
+    shutil.copy(bdir / "drivers" / "drv_a.ko", debug / "drv_a.ko")
+    return {"build": bdir, "deb": deb, "src": top, "unpacked": tree}
 
 
 def _scan(builds, tmp_path, kind: str):
-    spec = BuildSpec("tree" if kind == "build" else "deb", str(builds[kind]))
+    spec = BuildSpec("deb" if kind == "deb" else "tree", str(builds[kind]))
     messages: list[str] = []
     scanner = Scanner(IndexCache(tmp_path / "cache"), None, progress=messages.append)
     outcome = scanner.scan([spec])[0]
@@ -410,3 +416,23 @@ def test_struct_layout_from_btf(scanned):
     assert (big.present, big.binaries, big.signature) == (True, ["vmlinux"], "struct big {\n\tint used;\n\tint pad[64];\n};")
     missing = scanned["deb"][0]["struct", "big"]
     assert (missing.present, missing.note) == (False, "not in the BTF of vmlinux or any module")
+
+
+def test_debug_modules_give_inline_status(builds, tmp_path):
+    status, data, _messages, _outcome = _scan(builds, tmp_path, "unpacked")
+    assert data.builds[0].has_inline_info and "module DWARF" in data.builds[0].provenance["artifacts"]
+    full = status["always_inlined", "fx/a.c"]
+    assert (full.present, full.inline, full.binaries) == (True, "Full", ["drv_a"])
+    assert status["part_target", "fx/a.c"].inline == "Selective"
+    assert status["shared_name", "fx/c.c"].inline is None         # drv_b has no debug file
+
+
+def test_build_specs():
+    from kdocgen.abi.scan.run import parse_spec
+
+    assert parse_spec("linux-image-6.1.0-56-cloud-amd64 +dbg") == \
+        BuildSpec("apt", "linux-image-6.1.0-56-cloud-amd64", dbg=True)
+    assert parse_spec("apt:linux-image-x:arm64 +headers") == BuildSpec("apt", "linux-image-x:arm64", headers=True)
+    assert parse_spec("/tmp/k.deb +headers") == BuildSpec("deb", "/tmp/k.deb", headers=True)
+    assert parse_spec("installed:6.1.0-56-amd64") == BuildSpec("installed", "6.1.0-56-amd64")
+    assert parse_spec("/usr/src/linux") == BuildSpec("tree", "/usr/src/linux")

@@ -44,16 +44,15 @@ def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=None,
     modules = art.modules()
     for path, data in modules:
         try:
-            binary = read_module(decompress_module(path, data), path)
+            elf = decompress_module(path, data)
+            binary = read_module(elf, path)
         except (BinaryError, ValueError, OSError, EOFError) as err:
             warn(f"{path}: skipped: {err}")
             continue
         entry = _binary_index(binary, base_btf, warn)
-        dbg = debug.get(_module_key(path))
-        wants_dwarf = dwarf_modules is None or binary.name in dwarf_modules
-        raw = decompress_module(*dbg) if dbg is not None else None
-        if wants_dwarf:
-            _add_dwarf(entry, raw if raw is not None else decompress_module(path, data), path, warn)
+        if dwarf_modules is None or binary.name in dwarf_modules:
+            dbg = debug.get(_module_key(path))
+            _add_dwarf(entry, decompress_module(*dbg) if dbg is not None else elf, path, warn)
         index.binaries.append(entry)
         compiler = compiler or binary.compiler
     if modules:
@@ -78,9 +77,8 @@ def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=None,
 
 
 def _module_key(path: str) -> str:
-    """A module's path without prefix and compression suffix (to pair it with its debug file)."""
-    path = path.split("/lib/modules/", 1)[-1] if "/lib/modules/" in path else path.split("lib/modules/", 1)[-1]
-    return re.sub(r"\.ko(\.(xz|zst|gz))?$", ".ko", path)
+    """A module's path below ``lib/modules/`` without compression suffix (pairs it with its debug file)."""
+    return re.sub(r"\.ko(\.(xz|zst|gz))?$", ".ko", path.rsplit("lib/modules/", 1)[-1])
 
 
 def _vmlinux(art: Artifacts, used: list[str], warn) -> tuple[BinaryIndex, btfmod.Btf | None, str]:

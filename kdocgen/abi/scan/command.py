@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     if not specs:
         say("no builds given")
         return 2
-    specs = [s.__class__(s.kind, s.ref, args.dbg, args.headers) if s.kind == "apt" else s for s in specs]
+    specs = [s.__class__(s.kind, s.ref, args.dbg or s.dbg, args.headers or s.headers) if s.kind == "apt" else s
+             for s in specs]
     try:
         wanted, modules = _wanted(args, say)
     except _InputError as err:

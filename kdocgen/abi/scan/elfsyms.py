@@ -61,7 +61,7 @@ def read_module(data: bytes, path: str) -> Binary:
         modinfo = _modinfo(elf)
         name = modinfo.get("name") or path.rsplit("/", 1)[-1].split(".ko")[0].replace("-", "_")
         binary = Binary(name=name, path=path, modinfo=modinfo,
-                        compiler=_comment(elf), btf=_section_bytes(elf, ".BTF"))
+                        compiler=_comment(elf), btf=section_bytes(elf, ".BTF"))
         symtab = elf.get_section_by_name(".symtab")
         if isinstance(symtab, SymbolTableSection):
             _module_symbols(elf, symtab, binary)
@@ -134,7 +134,7 @@ def _crc_value(elf: ELFFile, sym: tuple) -> str | None:
 def read_vmlinux_elf(data: bytes, origin: str) -> tuple[Binary, ELFFile]:
     """vmlinux: functions from ``.symtab`` (when kept), exports decoded from ``__ksymtab*``."""
     elf = open_elf(data, origin)
-    binary = Binary(name="vmlinux", path=origin, compiler=_comment(elf), btf=_section_bytes(elf, ".BTF"))
+    binary = Binary(name="vmlinux", path=origin, compiler=_comment(elf), btf=section_bytes(elf, ".BTF"))
     try:
         symtab = elf.get_section_by_name(".symtab")
         if isinstance(symtab, SymbolTableSection):
@@ -188,17 +188,13 @@ def _entry_names(data: bytes, base: int, sdata: bytes, sbase: int, ptr: int) -> 
 
 def section_bytes(elf: ELFFile, name: str) -> bytes:
     """The bytes of section ``name`` (empty when missing)."""
-    return _section_bytes(elf, name)
-
-
-def _section_bytes(elf: ELFFile, name: str) -> bytes:
     section = elf.get_section_by_name(name)
     return section.data() if section is not None and section["sh_type"] != "SHT_NOBITS" else b""
 
 
 def _comment(elf: ELFFile) -> str:
     """The first compiler string of ``.comment`` (e.g. ``GCC: (Debian 12.2.0-14) 12.2.0``)."""
-    for text in _section_bytes(elf, ".comment").split(b"\x00"):
+    for text in section_bytes(elf, ".comment").split(b"\x00"):
         if text.startswith((b"GCC:", b"clang")) or b"clang version" in text:
             return text.decode("utf-8", "replace").strip()
     return ""
@@ -207,7 +203,7 @@ def _comment(elf: ELFFile) -> str:
 def _modinfo(elf: ELFFile) -> dict[str, str]:
     """``.modinfo`` as key -> value (repeated keys joined with ``,``)."""
     out: dict[str, str] = {}
-    for item in _section_bytes(elf, ".modinfo").split(b"\x00"):
+    for item in section_bytes(elf, ".modinfo").split(b"\x00"):
         key, sep, value = item.decode("utf-8", "replace").partition("=")
         if sep:
             out[key] = f"{out[key]},{value}" if key in out and key != "name" else value

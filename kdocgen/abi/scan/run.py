@@ -56,13 +56,16 @@ class Outcome:
 
 
 def parse_spec(text: str) -> BuildSpec:
-    """A spec from the command line: ``apt:PKG[=VER][:ARCH]``, a path (.deb, dir) or ``installed:RELEASE``."""
+    """A spec: ``apt:PKG[=VER][:ARCH]`` (or just the package name), a path (.deb, dir) or
+    ``installed:RELEASE``; ``+dbg`` / ``+headers`` after it add the debug / headers package."""
+    text, *extras = text.split()
+    dbg, headers = "+dbg" in extras, "+headers" in extras
     for kind in ("apt", "installed"):
         if text.startswith(kind + ":"):
-            return BuildSpec(kind, text[len(kind) + 1:])
+            return BuildSpec(kind, text[len(kind) + 1:], dbg, headers)
     if text.startswith("linux-"):
-        return BuildSpec("apt", text)
-    return BuildSpec("deb" if text.endswith(".deb") else "tree", text)
+        return BuildSpec("apt", text, dbg, headers)
+    return BuildSpec("deb" if text.endswith(".deb") else "tree", text, dbg, headers)
 
 
 def describe(package: str, version: str, arch: str, suite: str, source: str = "scan") -> Build:
@@ -190,12 +193,18 @@ class Scanner:
         for deb in debs:
             data = deb.read_bytes()
             sha.append(f"{deb.name}={hashlib.sha256(data).hexdigest()}")
-            art.merge(read_deb(data, deb.name))
+            art.merge(read_deb(data, deb.name, self._keep))
         build = describe(name, version, arch, suite)
         build.provenance.update({"packages": " ".join(packages), "sha256": " ".join(sha)})
         outcome.index = self._index(art, build, outcome)
         outcome.analysis_s = time.monotonic() - start
         self.cache.put(key, outcome.index)
+
+    def _keep(self, path: str) -> bool:
+        """Debug modules are read only for the modules whose DWARF is wanted."""
+        if not path.startswith("usr/lib/debug/lib/modules/") or self.dwarf_modules is None:
+            return True
+        return path.rsplit("/", 1)[-1].split(".ko")[0].replace("-", "_") in self.dwarf_modules
 
     def _packages(self, name: str, version: str, arch: str, spec: BuildSpec) -> list[str]:
         """The packages holding the build: the image, or its split parts (sid), plus -dbg/headers."""

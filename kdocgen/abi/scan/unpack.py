@@ -103,8 +103,8 @@ def _open_tar(blob: bytes, name: str, origin: str) -> tarfile.TarFile:
         raise UnpackError(f"{origin}: cannot read {name}: {err}") from None
 
 
-def read_deb(data: bytes, origin: str) -> Artifacts:
-    """The wanted files of a ``.deb`` (read in memory, nothing installed)."""
+def read_deb(data: bytes, origin: str, keep=None) -> Artifacts:
+    """The wanted files of a ``.deb`` (read in memory, nothing installed); ``keep(path)`` narrows them."""
     members = ar_members(data, origin)
     names = [n for n in members if n.startswith("data.tar")]
     if not names:
@@ -115,7 +115,7 @@ def read_deb(data: bytes, origin: str) -> Artifacts:
             links = {}
             for info in tar:
                 path = info.name.lstrip("./")
-                if not wanted(path):
+                if not wanted(path) or (keep is not None and not keep(path)):
                     continue
                 if info.issym() or info.islnk():
                     links[path] = info.linkname
