@@ -8,11 +8,12 @@ and parser failures become diagnostics on the returned :class:`SourceFile`.
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .cparse.attributes import unterminated_comment
+from .cparse.attributes import blank_comments, unterminated_comment
 from .cparse.declarations import documented_only, parse_declarations
 from .kerneldoc.bind import bind
 from .kerneldoc.comment import find_comments, plain_comment_above
@@ -50,7 +51,8 @@ def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
     comments, stray = find_comments(lines)
     for note in stray:
         result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
-    _check_unterminated(path, data, result.diagnostics)
+    if not _check_unterminated(path, data, result.diagnostics):
+        _check_cut_off(path, data, comments, result.diagnostics)
     parsed = parse(lines, comments)
     documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
     docs = [s for s in documented if s.kind == "doc"]
@@ -64,13 +66,86 @@ def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
     return result
 
 
-def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -> None:
-    """A diagnostic for a block comment still open at the end of the file."""
+def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -> bool:
+    """An error for a block comment still open at the end of the file."""
     start = unterminated_comment(data)
     if start >= 0:
         diagnostics.append(Diagnostic(path, data.count(b"\n", 0, start) + 1, "unterminated-comment",
                                       "comment starting here is not closed with '*/' "
-                                      "before the end of the file"))
+                                      "before the end of the file", severity="error"))
+    return start >= 0
+
+
+_NOT_CODE = re.compile(rb"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", re.MULTILINE)
+_CONDITIONAL = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b")
+_BRACE_OR_END = re.compile(rb"[{};]")
+
+
+def unfinished_tail(data: bytes) -> tuple[int, int]:
+    """``(end, start)`` of the code left unfinished at the end of the file
+    (outside comments, strings, preprocessor lines and #else branches):
+    ``end`` is where the last complete top-level declaration ends, ``start``
+    where the unfinished one starts; ``(-1, -1)`` when the code ends complete
+    (with ``;``, ``}`` or ``)`` and every brace closed)."""
+    without_comments = blank_comments(data)
+    code = _NOT_CODE.sub(_spaces, without_comments)
+    end, depth = _top_level_end(code)
+    if depth:  # "#if A / f(a) { / #else / f(b) { / #endif" opens one brace, not two
+        code = _NOT_CODE.sub(_spaces, _first_branches(without_comments))
+        end, depth = _top_level_end(code)
+    code = code.rstrip()
+    if not depth and (not code or code.endswith((b";", b"}", b")"))):
+        return -1, -1
+    return end, end + len(code[end:]) - len(code[end:].lstrip())
+
+
+def _spaces(match: re.Match) -> bytes:
+    return b" " * len(match.group())
+
+
+def _top_level_end(code: bytes) -> tuple[int, int]:
+    """Where the last top-level ``;`` or ``}`` of ``code`` ends (or, with
+    braces left open, where the declaration opening them starts), and the
+    depth of braces left open."""
+    depth, end, open_end = 0, 0, 0
+    for mark in _BRACE_OR_END.finditer(code):
+        if mark.group() == b"{":
+            open_end = end if depth == 0 else open_end
+            depth += 1
+        elif mark.group() == b"}" and depth:
+            depth -= 1
+        if depth == 0:
+            end = mark.end()
+    return (open_end if depth else end), depth
+
+
+def _first_branches(code: bytes) -> bytes:
+    """``code`` with the ``#elif`` / ``#else`` branches of conditionals
+    blanked (same length, newlines kept)."""
+    out, branches = [], []  # per open conditional: in a later branch?
+    for line in code.split(b"\n"):
+        directive = _CONDITIONAL.match(line)
+        word = directive.group(1) if directive else b""
+        if word.startswith(b"if"):
+            branches.append(False)
+        elif word in (b"elif", b"else") and branches:
+            branches[-1] = True
+        elif word == b"endif" and branches:
+            branches.pop()
+        out.append(b" " * len(line) if any(branches) and not directive else line)
+    return b"\n".join(out)
+
+
+def _check_cut_off(path: str, data: bytes, comments: list, diagnostics: list[Diagnostic]) -> None:
+    """An error for a documented declaration cut off by the end of the file."""
+    end, start = unfinished_tail(data)
+    if start < 0:
+        return
+    end_line, line = data.count(b"\n", 0, end) + 1, data.count(b"\n", 0, start) + 1
+    if any(doc.kind != "doc" and end_line <= doc.start and doc.end < line for doc in comments):
+        diagnostics.append(Diagnostic(path, line, "cut-off-declaration",
+                                      "declaration starting here is cut off by the end of the file",
+                                      severity="error"))
 
 
 # Characters other than "\n" that Python's and docutils' line splitting take
@@ -87,7 +162,7 @@ def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
         line = data.count(b"\n", 0, err.start) + 1
         diagnostics.append(Diagnostic(path, line, "encoding",
                                       f"invalid UTF-8 byte 0x{data[err.start]:02x}; "
-                                      "undecodable bytes are shown as U+FFFD"))
+                                      "undecodable bytes are shown as U+FFFD", severity="error"))
         return _one_line_end(data.decode("utf-8", "replace"))
 
 

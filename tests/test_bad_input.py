@@ -1,10 +1,12 @@
 """extract_source / extract_file on bad input: it must never raise."""
 
+import json
 import time
 
 import pytest
 
 from kdocgen import extract
+from kdocgen.cli import main
 from kdocgen.extract import extract_file, extract_source
 from kdocgen.render.check import check_rst
 from kdocgen.render.page import render_page
@@ -22,7 +24,7 @@ def test_non_utf8_names_the_line():
     data = b"int a;\n\nchar *s = \"\xff\";\n" + DOC_F + b"int f(int a);\n"
     source = extract_source("x.c", data)
     assert [(d.line, d.rule, d.message, d.severity) for d in source.diagnostics] == [
-        (3, "encoding", "invalid UTF-8 byte 0xff; undecodable bytes are shown as U+FFFD", "warning"),
+        (3, "encoding", "invalid UTF-8 byte 0xff; undecodable bytes are shown as U+FFFD", "error"),
         (5, "no-return", "No description found for return value of 'f'", "warning"),
     ]
     assert [(s.name, s.documented) for s in source.symbols] == [("a", False), ("s", False), ("f", True)]
@@ -72,18 +74,32 @@ def test_lone_opener(data):
 def test_function_cut_at_end_of_file():
     source = extract_source("x.c", DOC_F + b"int f(int a")
     assert source.documented == []
-    assert [(d.line, d.rule) for d in source.diagnostics] == [(2, "cannot-understand")]
+    assert [(d.line, d.rule, d.severity) for d in source.diagnostics] == [
+        (2, "cannot-understand", "warning"), (5, "cut-off-declaration", "error")]
 
 
 def test_body_cut_at_end_of_file():
     source = extract_source("x.c", DOC_F + b"int f(int a)\n{\n\tif (a) {\n")
     assert [(s.name, s.documented, s.decl_span) for s in source.symbols] == [("f", True, (5, 7))]
+    assert [(d.line, d.rule) for d in source.diagnostics if d.severity == "error"] == [(5, "cut-off-declaration")]
 
 
 def test_struct_cut_at_end_of_file():
     source = extract_source("x.c", DOC_S + b"struct s {\n\tint a;\n")
     assert source.documented == []
-    assert [d.rule for d in source.diagnostics] == ["cannot-understand"]
+    assert [(d.line, d.rule) for d in source.diagnostics] == [(2, "cannot-understand"), (5, "cut-off-declaration")]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("conditional braces", DOC_F + b"int f(int a)\n{\n#ifdef A\n\tif (a) {\n#else\n\tif (!a) {\n#endif\n"
+                                   b"\t\ta++;\n\t}\n\treturn a;\n}\n"),
+    ("braces in strings", DOC_F + b"int f(int a)\n{\n\tputs(\"{{\");\n\treturn '{';\n}\n"),
+    ("ends with preprocessor", DOC_F + b"int f(int a);\n#ifdef A\nint g(\n#endif\n"),
+    ("ends with a macro call", DOC_F + b"int f(int a);\nmodule_init(f)\n"),
+    ("undocumented tail", DOC_F + b"int f(int a);\nstatic const int table[] = {\n\t1,\n"),
+])
+def test_complete_endings_are_not_cut_off(name, data):
+    assert "cut-off-declaration" not in {d.rule for d in extract_source("x.c", data).diagnostics}
 
 
 def test_macro_cut_at_end_of_file():
@@ -198,3 +214,83 @@ def test_crlf_lines():
 def test_punctuation_only_description_renders_clean_rst(desc):
     source = extract_source("x.c", f"/**\n * f() - Do f.\n * @a: {desc}\n */\nint f(int a);\n".encode())
     assert check_rst(render_page(source)) == []
+
+
+# Through the command line: one message naming the file (and line), the
+# other files still done, a non-zero exit status, never a traceback.
+BAD_FILES = {
+    "non-UTF-8": (b"/**\n * g() - Caf\xe9.\n */\nint g(void);\n", 2, "invalid UTF-8 byte 0xe9"),
+    "binary": (b"\x7fELF\x02\x01\x01\0\0\0" * 50, 1, "binary file (NUL bytes), not read"),
+    "unterminated comment": (b"int g;\n/**\n * g() - G.\n", 2, "not closed with '*/'"),
+    "cut declaration": (b"/**\n * g() - G.\n */\nint g(int a,\n", 4, "cut off by the end of the file"),
+    "cut body": (b"/**\n * g() - G.\n */\nint g(void)\n{\n\tif (x) {\n", 4, "cut off by the end of the file"),
+    "missing": (None, 0, "cannot read file: No such file or directory"),
+    "a directory": ("dir", 0, "cannot read file: Is a directory"),
+    "too large": (b"int x;\n" * 20, 0, "file too large (140 bytes), not read"),
+}
+
+
+@pytest.fixture
+def cli_tree(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "good.c").write_bytes(DOC_F + b"int f(int a);\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["json", "rst"])
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_cli_bad_file(cli_tree, capsys, monkeypatch, command, case):
+    data, line, message = BAD_FILES[case]
+    if case == "too large":
+        monkeypatch.setattr(extract, "MAX_BYTES", 100)
+    if data == "dir":
+        (cli_tree / "d" / "bad.c").mkdir()
+    elif data is not None:
+        (cli_tree / "d" / "bad.c").write_bytes(data)
+    out = ["--out", str(cli_tree / "out")] if command == "rst" else []
+    status = main([command, "--srctree", str(cli_tree), "-j", "1", "d/bad.c", "d/good.c", *out])
+    err = capsys.readouterr()
+    assert status == 1
+    [error] = [ln for ln in err.err.splitlines() if "error" in ln]
+    assert error.startswith(f"d/bad.c:{line}: error: ") and message in error
+    assert "Traceback" not in err.err
+    if command == "json":
+        files = {f["path"]: f for f in json.loads(err.out)["files"]}
+        assert [i["name"] for i in files["d/good.c"]["items"]] == ["f"]
+    else:
+        assert ".. c:function:: int f(int a)" in (cli_tree / "out" / "d" / "good.rst").read_text()
+
+
+@pytest.mark.parametrize("command", ["json", "rst"])
+def test_cli_deep_nesting_is_no_error(cli_tree, capsys, command):
+    (cli_tree / "d" / "deep.c").write_bytes(DOC_F + b"int f(int a)\n{" + b"{(" * N + b")}" * N + b"}\n")
+    out = ["--out", str(cli_tree / "out")] if command == "rst" else []
+    assert main([command, "--srctree", str(cli_tree), "-j", "1", "d/deep.c", *out]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["site", "--out", "OUT"], "KSRC=TREE: not a kernel tree (no MAINTAINERS)"),
+    (["site", "--srctree", "KERNEL", "--subsystem", "No Such Entry", "--out", "OUT"],
+     "no MAINTAINERS entry named 'No Such Entry'"),
+    (["lint", "--srctree", "KERNEL", "--subsystem", "No Such Entry"], "no MAINTAINERS entry named 'No Such Entry'"),
+    (["lint", "--srctree", "KERNEL", "d/missing.c"], "d/missing.c: no such file or directory"),
+])
+def test_cli_bad_tree_or_entry(tmp_path, capsys, monkeypatch, args, message):
+    kernel = tmp_path / "kernel"
+    kernel.mkdir()
+    (kernel / "MAINTAINERS").write_text("HYPOTHETICAL DRIVER\nM:\tA <a@example.org>\nF:\td/\n")
+    (kernel / "Makefile").write_text("VERSION = 6\n")
+    monkeypatch.setenv("KSRC", str(tmp_path))
+    subst = {"OUT": str(tmp_path / "out"), "KERNEL": str(kernel)}
+    assert main([subst.get(a, a) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert message.replace("TREE", str(tmp_path)) in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_json_ksrc_not_a_tree(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KSRC", str(tmp_path))
+    with pytest.raises(SystemExit) as exit_:
+        main(["json", "d/good.c"])
+    assert str(exit_.value) == f"kdocgen: KSRC={tmp_path}: not a kernel tree (no MAINTAINERS)"
