@@ -69,6 +69,11 @@ def _raw(html: str) -> list[str]:
     return [".. raw:: html", "", "   " + html, ""]
 
 
+def _scroll(table: str) -> str:
+    """A wide table in a box that scrolls sideways."""
+    return f'<div class="abi-scroll">{table}</div>'
+
+
 def _section(title: str) -> list[str]:
     return [title, "-" * len(title), ""]
 
@@ -121,8 +126,8 @@ def function_table(data: AbiData, entries: list[SiteEntry]) -> str:
     rows = "".join(_function_row(e) for e in entries)
     head = (f"<tr><th>Function</th><th>File</th>{groups}<th>First</th><th>Last</th>"
             "<th>In</th><th>Worst issue</th><th>Changes</th></tr>")
-    return (f'{controls}<table class="abi-table" data-sortable="1"><thead>{head}</thead>'
-            f"<tbody>{rows}</tbody></table>")
+    return controls + _scroll(f'<table class="abi-table" data-sortable="1"><thead>{head}</thead>'
+                              f"<tbody>{rows}</tbody></table>")
 
 
 def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
@@ -136,9 +141,9 @@ def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
         rows.append(f'<tr><td>{escape(build.group)}</td><td>{escape(build.label)}</td>'
                     f"<td><code>{escape(build.name)}</code></td><td>{escape(build.source)}</td>"
                     f"<td>{len(cells)}</td>{counts}<td>{changed}</td></tr>")
-    return ('<table class="abi-table" data-sortable="1"><thead><tr><th>Group</th><th>Label</th>'
-            f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Group</th><th>Label</th>'
+                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th></tr></thead>"
+                   f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def _name_list(names: list[str]) -> str:
@@ -194,8 +199,8 @@ def tracepoint_table(data: AbiData) -> str:
         rows.append(f"<tr><td><code>{escape(symbol.name)}</code></td>"
                     f'<td data-sort="{len(abi.present)}">{len(abi.present)}/{len(abi.cells)}</td>'
                     f'<td data-sort="{changed}">{changed or ""}</td><td>{matrix(abi)}</td></tr>')
-    return ('<table class="abi-table" data-sortable="1"><thead><tr><th>Tracepoint</th><th>Present</th>'
-            f"<th>Changes</th><th>Builds</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Tracepoint</th><th>Present</th>'
+                   f"<th>Changes</th><th>Builds</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def heatmap_rows(entries: list[SiteEntry]) -> list[HeatmapRow]:

@@ -35,8 +35,9 @@ def summary_line(entry: EntryAbi) -> str:
     total = len(entry.cells)
     if entry.all_foreign:
         files = ", ".join(f"<code>{escape(f)}</code>" for f in entry.foreign_files)
-        return (f"<strong>ABI status:</strong> not in the data &mdash; every build's "
-                f"<code>{escape(entry.name)}</code> is another function ({files}).")
+        return (f"<strong>ABI status:</strong> not in the data for this file &mdash; the data knows "
+                f"<code>{escape(entry.name)}</code> only as defined in {files} (another function "
+                "of the same name, or this one before it moved).")
     groups = "; ".join(f"{escape(group)} {sum(c.present for c in cells)}/{len(cells)}"
                        for group, cells in entry.rows)
     parts = [f"present in {len(entry.present)} of {total} builds ({groups})"]

@@ -39,7 +39,7 @@ class Category:
 #: plus M (in a module) and ≠ (only another function of that name).
 CATEGORIES = (
     Category("absent", "∅", "#d9d9d9", "absent"),
-    Category("foreign", "≠", "#b3b3cc", "another function of this name only"),
+    Category("foreign", "≠", "#b3b3cc", "only in another file (another function of this name, or moved)"),
     Category("full", "F", "#d7301f", "fully inlined (no symbol)"),
     Category("transformation", "T", "#fc8d59", "transformed (compiler clone)"),
     Category("collision", "C", "#8856a7", "name collision"),
@@ -95,7 +95,7 @@ def cell_symbol(status: BuildStatus | None, foreign: bool, changed: bool) -> str
 def status_text(status: BuildStatus | None, foreign_files: list[str] | None = None) -> str:
     """A build's status in words: ``Absent``, ``Transformation, Selective Inline``..."""
     if foreign_files:
-        return "Absent (only another function of this name: " + ", ".join(foreign_files) + ")"
+        return "Absent here; a function of this name is defined in " + ", ".join(foreign_files)
     if status is None or not status.present:
         return "Absent"
     words = ", ".join(status.issues) or "OK"

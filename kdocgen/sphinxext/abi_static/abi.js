@@ -66,8 +66,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("table.abi-table[data-sortable]").forEach(makeSortable);
     document.querySelectorAll(".abi-filters").forEach(function (controls) {
-      var table = controls.nextElementSibling;
-      if (table && table.classList.contains("abi-table")) makeFilterable(controls, table);
+      var next = controls.nextElementSibling;
+      var table = next && (next.matches("table.abi-table") ? next : next.querySelector("table.abi-table"));
+      if (table) makeFilterable(controls, table);
     });
   });
 })();
