@@ -155,6 +155,7 @@ def test_entry_section_matrix_details_links():
     assert '<a href="core.html#c.demo_open" title="drivers/demo/core.c"><code>demo_open()</code></a>' in html
     assert "<span title=\"x/y.c\"><code>far_away()</code></span>" in html   # not in the site: no link
     assert "int demo_post(void *buf);" in html
+    assert "GCC 9" not in html                     # build provenance is on the overview
     assert "Exported: EXPORT_SYMBOL_GPL" in html
     assert "Absent = not in vmlinux" in html          # DepSurf caveat
     assert "kdocgen's scan" in html
@@ -221,6 +222,7 @@ def test_overview_page_sections():
         assert f"\n{title}\n{'-' * len(title)}\n" in page
     assert ".. image:: heatmap.png" in page and "demo_event" in page
     assert "hand-made test data" in page
+    assert '<td class="abi-prov">compiler: GCC 9</td>' in page    # provenance per build
 
 
 def test_heatmap_deterministic(tmp_path):

@@ -138,11 +138,12 @@ def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
         cells = [c for e in entries for c in e.abi.present if c.build.id == build.id]
         counts = "".join(f"<td>{sum(i in c.status.issues for c in cells)}</td>" for i in ISSUE_ORDER)
         changed = sum(1 for e in entries for d in e.abi.changes if d.new == build.id and d.kind == "changed")
+        prov = "; ".join(f"{escape(k)}: {escape(v)}" for k, v in sorted(build.provenance.items()))
         rows.append(f'<tr><td>{escape(build.group)}</td><td>{escape(build.label)}</td>'
                     f"<td><code>{escape(build.name)}</code></td><td>{escape(build.source)}</td>"
-                    f"<td>{len(cells)}</td>{counts}<td>{changed}</td></tr>")
+                    f'<td>{len(cells)}</td>{counts}<td>{changed}</td><td class="abi-prov">{prov}</td></tr>')
     return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Group</th><th>Label</th>'
-                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th></tr></thead>"
+                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th><th>Provenance</th></tr></thead>"
                    f"<tbody>{''.join(rows)}</tbody></table>")
 
 

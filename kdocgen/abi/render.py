@@ -126,7 +126,8 @@ def _instances(status: BuildStatus, link: Link) -> str:
 
 
 def build_detail(status: BuildStatus, build: Build, link: Link) -> str:
-    """The body of one build's detail block."""
+    """The body of one build's detail block (the build's provenance is on the
+    overview page, so builds with the same details share a block)."""
     out = []
     if status.signature:
         out.append(f'<pre class="abi-sig">{escape(status.signature)}</pre>')
@@ -151,9 +152,6 @@ def build_detail(status: BuildStatus, build: Build, link: Link) -> str:
         out.append("<p><strong>Instances:</strong></p>" + _instances(status, link))
     if status.callers:
         out.append("<p><strong>Callers:</strong> " + _callers(status.callers, link) + "</p>")
-    if build.provenance:
-        out.append('<p class="abi-prov">' + "; ".join(
-            f"{escape(k)}: {escape(v)}" for k, v in sorted(build.provenance.items())) + "</p>")
     return "".join(out)
 
 
