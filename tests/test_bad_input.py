@@ -294,3 +294,22 @@ def test_cli_json_ksrc_not_a_tree(tmp_path, capsys, monkeypatch):
     with pytest.raises(SystemExit) as exit_:
         main(["json", "d/good.c"])
     assert str(exit_.value) == f"kdocgen: KSRC={tmp_path}: not a kernel tree (no MAINTAINERS)"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("broken.json", b'{"symbols": [', "broken.json:1:14: invalid JSON"),
+    ("partial.json", b'{"schema": 1, "symbols": [{"name": "x"', "partial.json:1:39: invalid JSON"),
+    ("missing.json", None, "missing.json: no such file or folder"),
+])
+def test_cli_site_with_bad_abi_data(cli_tree, capsys, name, data, message):
+    if data is not None:
+        (cli_tree / name).write_bytes(data)
+    out = cli_tree / "out"
+    status = main(["site", "--srctree", str(cli_tree), "--files", "d/good.c", "--abi", str(cli_tree / name),
+                   "--out", str(out), "-j", "1"])
+    err = capsys.readouterr().err
+    assert status == 1
+    [line] = [ln for ln in err.splitlines() if name in ln]
+    assert line.startswith(f"kdocgen site: {cli_tree / name}{message[len(name):]}")
+    assert "Traceback" not in err
+    assert (out / "d" / "good.rst").is_file()
