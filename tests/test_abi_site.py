@@ -52,6 +52,8 @@ def _demo_data() -> m.AbiData:
                       group="Regular", label=n, source="depsurf") for n in ("5.4.0", "6.8.0")]
     inst = m.Instance(cu_file="drivers/demo/core.c", location="drivers/demo/core.c:7",
                       direct_callers=("drivers/demo/core.c:demo_open",))
+    opener = m.AbiSymbol("function", "demo_open", "drivers/demo/core.c", {
+        "t:5.4.0": m.BuildStatus(present=False), "t:6.8.0": m.BuildStatus(present=False)})
     post = m.AbiSymbol("function", "demo_post", None, {
         "t:5.4.0": m.BuildStatus(present=False),
         "t:6.8.0": m.BuildStatus(present=True, issues=["Transformation"], transformation=True,
@@ -63,7 +65,7 @@ def _demo_data() -> m.AbiData:
         "t:6.8.0": m.BuildStatus(present=True, signature="struct demo_dev {\n    long id;\n};"),
     }, deltas=[m.Delta("Regular", "t:5.4.0", "t:6.8.0", "changed",
                        [m.Change("Field type changed", "int id", "long id")])])
-    return m.AbiData(builds=builds, symbols=[post, dev], sources=["demo data"])
+    return m.AbiData(builds=builds, symbols=[opener, post, dev], sources=["demo data"])
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +125,8 @@ def test_demo_site_with_abi_data(demo, capsys):
     assert 'href="#c.demo_open"' in post                 # the caller, linked to its entry
     dev = _section(page, "c.demo_dev")
     assert "Field type changed: <code>int id</code> &#10145; <code>long id</code>" in dev
-    assert page.count('class="kdocgen-abi"') == 2         # demo_open is not in the data
+    assert page.count('class="kdocgen-abi"') == 3
+    assert "present in 0 of 2 builds" in _section(page, "c.demo_open")
     overview = (html / "source" / "abi" / "index.html").read_text()
     assert "heatmap.png" in overview and (html / "_images" / "heatmap.png").is_file()
     assert "../drivers/demo/core.html#c.demo_post" in overview
@@ -248,3 +251,45 @@ def test_every_known_function_matches_depsurf_table(hyperv_abi_site):
                     assert state == ("OK" if expected == "OK" else expected.replace("+", ", ")), anchor
                     checked += 1
     assert checked >= 25 * 100
+
+
+def test_overview_table_sorts_and_filters_in_a_browser(demo):
+    """abi.js: a click on a column head sorts, the check boxes filter."""
+    from test_browser import ensure_chromium
+
+    ensure_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    _, html = _build(demo, "browse", [demo / "demo.json"])
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1440,2400"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    try:
+        driver.set_window_size(1440, 2400)
+        driver.get((html / "source" / "abi" / "index.html").as_uri())
+        count = driver.find_element(By.CSS_SELECTOR, ".abi-count")
+        table = "#functions table.abi-table"
+
+        def click(selector: str) -> None:
+            element = driver.find_element(By.CSS_SELECTOR, selector)
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
+
+        def names() -> list[str]:
+            return [row.text.split()[0] for row in driver.find_elements(By.CSS_SELECTOR, f"{table} tbody tr")
+                    if row.is_displayed()]
+
+        assert count.text == "2 of 2 shown"
+        click(f"{table} thead th")
+        assert names() == ["demo_open", "demo_post"]
+        click(f"{table} thead th")
+        assert names() == ["demo_post", "demo_open"]
+        click('input[data-filter="generic"]')
+        assert names() == ["demo_post"] and count.text == "1 of 2 shown"
+    finally:
+        driver.quit()
