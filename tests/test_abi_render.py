@@ -26,7 +26,7 @@ OTHER_FILE = "drivers/other/bus.c"
 def _build(name: str, version: str, group: str, label: str, flavor: str = "generic",
            source: str = "depsurf") -> m.Build:
     return m.Build(id=f"{source}:{name}", name=name, version=version, arch="amd64", flavor=flavor,
-                 group=group, label=label, source=source, provenance={"compiler": "GCC 9"})
+                 group=group, label=label, source=source, provenance={"compiler": "GCC 9", "dataset": "demo"})
 
 
 BUILDS = [
@@ -211,18 +211,20 @@ def test_overview_table_filters_and_coverage():
     cov = coverage(data, entries)
     assert "defined in the site's sources: <strong>5</strong>" in cov
     assert "that the data knows: <strong>3</strong>" in cov
-    assert "only as another function: <strong>1</strong>" in cov
+    assert "only from other files: <strong>1</strong>" in cov
     assert "does not know: <strong>1</strong>" in cov
 
 
 def test_overview_page_sections():
     data = _data()
+    data.builds[0] = m.Build(**{**data.builds[0].__dict__, "provenance": {"compiler": "GCC 5", "dataset": "demo"}})
     page = overview_page(data, _site_entries(data), "heatmap.png")
     for title in ("Heatmap", "Builds", "Coverage", "Functions", "Tracepoints"):
         assert f"\n{title}\n{'-' * len(title)}\n" in page
     assert ".. image:: heatmap.png" in page and "demo_event" in page
     assert "hand-made test data" in page
-    assert '<td class="abi-prov">compiler: GCC 9</td>' in page    # provenance per build
+    assert "All depsurf builds: dataset: demo" in page           # what the builds share, once
+    assert '<td class="abi-prov">compiler: GCC 5</td>' in page    # and what differs, per build
 
 
 def test_heatmap_deterministic(tmp_path):

@@ -130,21 +130,32 @@ def function_table(data: AbiData, entries: list[SiteEntry]) -> str:
                               f"<tbody>{rows}</tbody></table>")
 
 
+def _provenance_text(items) -> str:
+    return "; ".join(f"{escape(k)}: {escape(v)}" for k, v in sorted(items))
+
+
 def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
-    """Per build: functions present and the count of each issue."""
+    """Per build: functions present, the count of each issue, and provenance
+    (what all builds of a source share is said once, under the table)."""
     head = "".join(f"<th>{escape(i)}</th>" for i in ISSUE_ORDER)
     rows = []
+    shared: dict[str, set] = {}
+    for build in data.builds:
+        items = set(build.provenance.items())
+        shared[build.source] = shared[build.source] & items if build.source in shared else items
     for build in (b for _, group in data.groups() for b in group):
         cells = [c for e in entries for c in e.abi.present if c.build.id == build.id]
         counts = "".join(f"<td>{sum(i in c.status.issues for c in cells)}</td>" for i in ISSUE_ORDER)
         changed = sum(1 for e in entries for d in e.abi.changes if d.new == build.id and d.kind == "changed")
-        prov = "; ".join(f"{escape(k)}: {escape(v)}" for k, v in sorted(build.provenance.items()))
+        prov = _provenance_text(set(build.provenance.items()) - shared[build.source])
         rows.append(f'<tr><td>{escape(build.group)}</td><td>{escape(build.label)}</td>'
                     f"<td><code>{escape(build.name)}</code></td><td>{escape(build.source)}</td>"
                     f'<td>{len(cells)}</td>{counts}<td>{changed}</td><td class="abi-prov">{prov}</td></tr>')
+    common = "".join(f'<p class="abi-prov">All {escape(source)} builds: {_provenance_text(items)}</p>'
+                     for source, items in sorted(shared.items()) if items)
     return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Group</th><th>Label</th>'
-                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th><th>Provenance</th></tr></thead>"
-                   f"<tbody>{''.join(rows)}</tbody></table>")
+                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th><th>Provenance</th>"
+                   f"</tr></thead><tbody>{''.join(rows)}</tbody></table>") + common
 
 
 def _name_list(names: list[str]) -> str:
@@ -162,7 +173,7 @@ def coverage(data: AbiData, entries: list[SiteEntry]) -> str:
     items = [
         (f"Functions defined in the site's sources: <strong>{len(functions)}</strong>", ""),
         (f"&hellip; that the data knows: <strong>{len(known)}</strong>", ""),
-        (f"&hellip; whose name the data knows only as another function: <strong>{len(foreign)}</strong>",
+        (f"&hellip; whose name the data knows only from other files: <strong>{len(foreign)}</strong>",
          _name_list([e.name for e in foreign])),
         (f"&hellip; that the data does not know: <strong>{len(unknown)}</strong>",
          _name_list(sorted({e.name for e in unknown}))),
