@@ -37,6 +37,9 @@ Inline :html:`<b id="derived-raw">bold</b>` here.
 
 Get :download:`the secret <{up}secret.txt>`.
 
+Links: `click <javascript:alert(1)>`_, `data <data:text/html,x>`_, javascript:alert(2),
+`safe <https://example.org/>`_ and `local <#top>`_.
+
 .. csv-table:: Inline table
    :header: "a", "b"
 
@@ -74,6 +77,9 @@ def test_generated_page_refuses_raw_and_files(site):
     assert "<script>alert" not in html and 'id="derived-raw"' not in html
     assert SECRET not in html
     assert "<img" not in html
+    assert 'href="javascript' not in html and 'href="data:' not in html and "javascript:alert(2)" in html
+    assert 'href="https://example.org/"' in html and 'href="#top"' in html
+    assert ">click<" not in html and "click" in html  # the text stays, unlinked
     assert "1</p></td>" in html  # the inline csv-table is not file access: kept
     assert "_downloads" not in html and "_images" not in html
 
@@ -96,7 +102,7 @@ def test_hand_written_page_keeps_its_powers(site):
     html = (out / "hand.html").read_text()
     assert "<script>alert('raw')</script>" in html and 'id="derived-raw"' in html
     assert html.count(SECRET) >= 3  # include, literalinclude, csv-table
-    assert "<img" in html
+    assert "<img" in html and 'href="javascript:alert(1)"' in html
     assert (out / "_images" / "picture.png").exists()
     assert [p.name for p in (out / "_downloads").rglob("*") if p.is_file()] == ["secret.txt"]
     assert "hand.rst" not in warnings

@@ -14,12 +14,14 @@ line, when they stand
 Hand-written pages keep every power.  Guarded: ``raw``, ``include``,
 ``literalinclude``, ``image``, ``figure``, ``kernel-doc``, ``csv-table`` with
 ``:file:`` or ``:url:``, and the ``raw`` (with every role derived from it) and
-``download`` roles.
+``download`` roles.  Links there to anything but http(s), ftp, mailto and
+the site itself (``javascript:``, ``data:``, ``file:`` ...) become text.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import PurePath
 
 from docutils import nodes
@@ -34,6 +36,8 @@ from sphinx.roles import specific_docroles
 #: The first lines of every page kdocgen generates (see render/page.py).
 PAGE_MARK = "src-file:"
 C_SUFFIXES = (".c", ".h")
+#: Link targets allowed in restricted text: these schemes, or no scheme.
+_SAFE_URI = re.compile(r"(?:https?|ftp|mailto):|[^:]*(?:[/?#]|$)", re.IGNORECASE)
 
 
 def _is_generated_page(path: str) -> bool:
@@ -103,6 +107,22 @@ def guarded_role(role):
     return run
 
 
+def _source_of(node: nodes.Node) -> str | None:
+    """The source file of ``node`` or of its nearest ancestor that has one."""
+    while node is not None and not getattr(node, "source", None):
+        node = node.parent
+    return node.source if node is not None else None
+
+
+def unlink_unsafe_uris(app, doctree: nodes.document) -> None:
+    """doctree-read: in restricted text, links with a script-like or local
+    scheme become their text."""
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get("refuri")
+        if uri and not _SAFE_URI.match(uri.strip()) and restriction(_source_of(ref)):
+            ref.replace_self(nodes.Text(ref.astext()))
+
+
 def setup_safety(app) -> None:
     """Register the guarded directives and roles (over Sphinx's own)."""
     for name, directive in (("raw", Raw), ("include", Include), ("literalinclude", LiteralInclude),
@@ -111,3 +131,4 @@ def setup_safety(app) -> None:
     app.add_directive("csv-table", guarded(CSVTable, file_options_only=True), override=True)
     app.add_role("raw", guarded_role(roles.raw_role), override=True)
     app.add_role("download", guarded_role(specific_docroles["download"]), override=True)
+    app.connect("doctree-read", unlink_unsafe_uris)
