@@ -14,7 +14,13 @@ from kdocgen.abi import model as m
 from kdocgen.abi.heatmap import HeatmapRow, area_of, draw_heatmap
 from kdocgen.abi.load import load_abi
 from kdocgen.abi.lookup import FOREIGN, OURS, UNKNOWN, AbiIndex
-from kdocgen.abi.overview import SiteEntry, coverage, function_table, overview_page
+from kdocgen.abi.overview import (
+    SiteEntry,
+    coverage,
+    function_table,
+    overview_page,
+    write_abi_site,
+)
 from kdocgen.abi.render import entry_section, summary_line
 from kdocgen.abi.store import write
 from kdocgen.abi.summary import CATEGORY, category, cell_symbol, entry_abi
@@ -269,3 +275,10 @@ def test_load_depsurf_page_error_names_file(tmp_path):
     data, errors = load_abi([page])
     assert errors and all(e.startswith(str(page)) for e in errors)
     assert not data.symbols
+
+
+def test_no_heatmap_without_functions(tmp_path):
+    written = write_abi_site(m.AbiData(), [], lambda symbol: True, tmp_path)
+    assert written == ["_abi.json", "abi/index.rst"]
+    assert ".. image::" not in (tmp_path / "abi" / "index.rst").read_text()
+    assert not (tmp_path / "abi" / "heatmap.png").exists()

@@ -273,13 +273,14 @@ def write_abi_site(data: AbiData, sources: list[SourceFile], is_canonical, out: 
     entries = site_entries(data, sources, is_canonical)
     (out / PAGE_DIR).mkdir(parents=True, exist_ok=True)
     write_if_changed(out / ABI_JSON, dumps(data))
-    heatmap = "heatmap.png"
     rows = heatmap_rows(entries)
     builds = [b for _, group in data.groups() for b in group]
-    _write_bytes_if_changed(out / PAGE_DIR / heatmap,
-                            lambda path: draw_heatmap(rows, builds, path, "ABI status per build"))
+    heatmap = "heatmap.png" if rows and builds else None    # nothing to draw: no picture
+    if heatmap:
+        _write_bytes_if_changed(out / PAGE_DIR / heatmap,
+                                lambda path: draw_heatmap(rows, builds, path, "ABI status per build"))
     write_if_changed(out / PAGE_DIR / "index.rst", overview_page(data, entries, heatmap))
-    return [ABI_JSON, f"{PAGE_DIR}/index.rst", f"{PAGE_DIR}/{heatmap}"]
+    return [ABI_JSON, f"{PAGE_DIR}/index.rst"] + ([f"{PAGE_DIR}/{heatmap}"] if heatmap else [])
 
 
 def _write_bytes_if_changed(path: Path, draw) -> None:
