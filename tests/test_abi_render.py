@@ -21,7 +21,7 @@ from kdocgen.abi.overview import (
     overview_page,
     write_abi_site,
 )
-from kdocgen.abi.render import entry_section, summary_line
+from kdocgen.abi.render import build_text, entry_section, summary_line
 from kdocgen.abi.store import write
 from kdocgen.abi.summary import CATEGORY, category, cell_symbol, entry_abi
 
@@ -245,6 +245,15 @@ def test_heatmap_deterministic(tmp_path):
     assert b"tIME" not in first.read_bytes() and b"matplotlib" not in first.read_bytes()
     height = int.from_bytes(first.read_bytes()[20:24], "big")
     assert int.from_bytes(bigger.read_bytes()[20:24], "big") > height
+
+
+@pytest.mark.parametrize(("version", "label", "text"), [
+    ("5.15.0", "5.15", "5.15"), ("5.4.0", "azure", "5.4 azure"), ("6.1.0", "6.1.0", "6.1"),
+    ("7.2.0", "7.2 sid", "7.2 sid"),
+])
+def test_build_text(version, label, text):
+    build = _build("x", version, "g", label)
+    assert build_text(build) == text
 
 
 def test_area_of():

@@ -57,7 +57,9 @@ def summary_line(entry: EntryAbi) -> str:
 def build_text(build: Build) -> str:
     """A short name of a build: ``5.15``, ``5.4 azure``."""
     short = ".".join(build.version.split(".")[:2])
-    return short if build.label in (short, build.version) else f"{short} {build.label}"
+    if build.label in (short, build.version) or build.label.startswith(short + " "):
+        return build.label if build.label != build.version else short
+    return f"{short} {build.label}"
 
 
 def _build_ref(build: Build) -> str:
