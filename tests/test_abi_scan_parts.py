@@ -185,3 +185,24 @@ def test_header_stubs_of_c_functions_are_left_out():
                                        b"static inline int g(int a) { return a; }\nint h(void);\n"),
                extract_source("d/x.c", b"int f(void) { return 1; }\n")]
     assert wanted_from_sources(sources) == [Wanted("function", "f", "d/x.c"), Wanted("function", "g", "d/x.h")]
+
+
+def test_deltas_ignore_builds_without_btf():
+    from kdocgen.abi.model import Build, BuildStatus
+    from kdocgen.abi.scan.dataset import assemble
+    from kdocgen.abi.scan.index import BinaryIndex, BuildIndex
+    from kdocgen.abi.scan.elfsyms import FuncSym
+    from kdocgen.abi.scan.subsystem import FileModules, Wanted
+
+    def index(version, signature, present=True):
+        build = Build(f"scan:{version}", version, version, "amd64", "cloud", "Debian cloud-amd64", version, "scan")
+        mod = BinaryIndex("m", funcs=[FuncSym("f", "STB_GLOBAL")] if present else [],
+                          signatures={"f": signature} if signature else {}, has_btf=bool(signature))
+        return BuildIndex(build, [BinaryIndex("vmlinux", exports={"x": ("EXPORT_SYMBOL", None)}), mod])
+
+    data = assemble([index("5.10.1", None), index("6.1.1", "int f(int a)"), index("6.2.1", "int f(long a)"),
+                     index("6.3.1", None, present=False)], [Wanted("function", "f")], FileModules())
+    deltas = [(d.old, d.new, d.kind, [c.kind for c in d.changes]) for d in data.symbols[0].deltas]
+    assert deltas == [("scan:6.1.1", "scan:6.2.1", "changed", ["Param type changed"]),
+                      ("scan:6.2.1", "scan:6.3.1", "removed", [])]
+    assert isinstance(data.symbols[0].status["scan:5.10.1"], BuildStatus)

@@ -39,7 +39,8 @@ def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=None,
     warn = warn or (lambda message: None)
     vmlinux, base_btf, compiler = _vmlinux(art, used, warn)
     index = BuildIndex(build=build, binaries=[vmlinux])
-    index.exports_known = not vmlinux.exports or all(k != "exported" for k, _ in vmlinux.exports.values())
+    # a vmlinux always exports something: none found means the image did not tell
+    index.exports_known = bool(vmlinux.exports) and all(k != "exported" for k, _ in vmlinux.exports.values())
     debug = {_module_key(p): (p, d) for p, d in art.modules(debug=True)}
     modules = art.modules()
     for path, data in modules:

@@ -42,6 +42,15 @@ def assemble(indexes: list[BuildIndex], wanted: list[Wanted], modules: FileModul
         for w, status in classify(index, wanted, modules).items():
             symbols[w].status[index.build.id] = status
     for symbol in symbols.values():
-        symbol.deltas = compute_deltas(symbol, data.builds)
+        symbol.deltas = [d for d in compute_deltas(symbol, data.builds) if _real(symbol, d)]
     data.symbols = sorted(symbols.values(), key=lambda s: s.key)
     return data
+
+
+def _real(symbol: AbiSymbol, delta) -> bool:
+    """False for an "added"/"removed" that only means one build had no BTF for it (5.10 modules)."""
+    if delta.kind == "added":
+        return not symbol.status[delta.old].present
+    if delta.kind == "removed":
+        return not symbol.status[delta.new].present
+    return True

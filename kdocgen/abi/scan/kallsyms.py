@@ -63,7 +63,8 @@ def _find_tokens(blob: bytes) -> tuple[list[str], int, int]:
         if table is not None:
             tokens = [blob[table + index[i]:blob.index(b"\x00", table + index[i])].decode("latin-1")
                       for i in range(256)]
-            return tokens, table, pos
+            if sum(1 for t in tokens if t) >= 200:     # not some other table of small offsets
+                return tokens, table, pos
     raise KallsymsError("kallsyms token index not found")
 
 
