@@ -190,8 +190,8 @@ def test_header_stubs_of_c_functions_are_left_out():
 def test_deltas_ignore_builds_without_btf():
     from kdocgen.abi.model import Build, BuildStatus
     from kdocgen.abi.scan.dataset import assemble
-    from kdocgen.abi.scan.index import BinaryIndex, BuildIndex
     from kdocgen.abi.scan.elfsyms import FuncSym
+    from kdocgen.abi.scan.index import BinaryIndex, BuildIndex
     from kdocgen.abi.scan.subsystem import FileModules, Wanted
 
     def index(version, signature, present=True):
