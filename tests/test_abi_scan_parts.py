@@ -206,3 +206,19 @@ def test_deltas_ignore_builds_without_btf():
     assert deltas == [("scan:6.1.1", "scan:6.2.1", "changed", ["Param type changed"]),
                       ("scan:6.2.1", "scan:6.3.1", "removed", [])]
     assert isinstance(data.symbols[0].status["scan:5.10.1"], BuildStatus)
+
+
+@needs_gcc
+def test_export_flags_table(tmp_path):
+    """Newer kernels: every export in __ksymtab, GPL-ness in a __kflagstab byte per entry."""
+    entry = ('asm(".section __ksymtab_strings,\\"aMS\\",%progbits,1\\n__kstrtab_{n}: .asciz \\"{n}\\"\\n.previous\\n"'
+             '".section __ksymtab,\\"a\\"\\n.balign 4\\n.long {n} - .\\n.long __kstrtab_{n} - .\\n.long 0\\n.previous\\n"'
+             '".section __kflagstab,\\"a\\"\\n.byte {f}\\n.previous\\n");\n')
+    (tmp_path / "k.c").write_text("int plain_one(int x) { return x + 1; }\nint gpl_one(int x) { return x + 2; }\n"
+                                  "void _start(void) {}\n" + entry.format(n="plain_one", f=0) + entry.format(n="gpl_one", f=1))
+    subprocess.run(["gcc", "-O2", "-fno-pie", "-c", "k.c", "-o", "k.o"], cwd=tmp_path, check=True)
+    subprocess.run(["ld", "-static", "-o", "vmlinux", "k.o"], cwd=tmp_path, check=True)
+    from kdocgen.abi.scan.elfsyms import read_vmlinux_elf
+
+    binary, _elf = read_vmlinux_elf((tmp_path / "vmlinux").read_bytes(), "vmlinux")
+    assert binary.exports == {"plain_one": ("EXPORT_SYMBOL", None), "gpl_one": ("EXPORT_SYMBOL_GPL", None)}

@@ -11,7 +11,7 @@ from pathlib import Path
 from .index import BuildIndex, from_json, to_json
 
 #: Bump when the index content changes, so old cache entries are ignored.
-SCANNER_VERSION = 2
+SCANNER_VERSION = 3
 
 
 def default_root() -> Path:

@@ -17,6 +17,8 @@ from elftools.elf.sections import SymbolTableSection
 
 PLAIN, GPL = "EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL"
 _EXPORT_SECTIONS = (("__ksymtab", "__kcrctab", PLAIN), ("__ksymtab_gpl", "__kcrctab_gpl", GPL))
+#: Newer kernels keep every export in __ksymtab and one flag byte per entry here (bit 0: GPL only).
+_FLAGS_SECTION, _GPL_FLAG = "__kflagstab", 1
 
 
 class BinaryError(Exception):
@@ -73,6 +75,7 @@ def read_module(data: bytes, path: str) -> Binary:
 def _module_symbols(elf: ELFFile, symtab: SymbolTableSection, binary: Binary) -> None:
     """Functions, ``STT_FILE`` names and ``__ksymtab_*`` / ``__crc_*`` exports."""
     sections = [s.name for s in elf.iter_sections()]
+    flags = section_bytes(elf, _FLAGS_SECTION)
     crcs: dict[str, str | None] = {}
     exported: dict[str, str] = {}
     for sym in raw_symbols(elf, symtab, binary.funcs):
@@ -80,7 +83,8 @@ def _module_symbols(elf: ELFFile, symtab: SymbolTableSection, binary: Binary) ->
         if name.startswith("__ksymtab_") and 0 < shndx < len(sections):
             section = sections[shndx]
             if section in ("__ksymtab", "__ksymtab_gpl"):
-                exported[name[len("__ksymtab_"):]] = GPL if section.endswith("_gpl") else PLAIN
+                kind = GPL if section.endswith("_gpl") else PLAIN
+                exported[name[len("__ksymtab_"):]] = _flagged(kind, flags, sym[1] // 12) if flags else kind
         elif name.startswith("__crc_"):
             crcs[name[len("__crc_"):]] = _crc_value(elf, sym)
     for name, kind in exported.items():
@@ -154,6 +158,7 @@ def _linked_exports(elf: ELFFile) -> dict[str, tuple[str, str | None]]:
     sdata, sbase = strings.data(), strings["sh_addr"]
     ptr = 8 if elf.elfclass == 64 else 4
     out: dict[str, tuple[str, str | None]] = {}
+    flags = section_bytes(elf, _FLAGS_SECTION)
     for table, crctab, kind in _EXPORT_SECTIONS:
         section = elf.get_section_by_name(table)
         if section is None:
@@ -164,8 +169,15 @@ def _linked_exports(elf: ELFFile) -> dict[str, tuple[str, str | None]]:
         names = _entry_names(data, base, sdata, sbase, ptr)
         for i, name in enumerate(names):
             crc = f"0x{struct.unpack_from('<I', cdata, 4 * i)[0]:08x}" if 4 * i + 4 <= len(cdata) else None
-            out[name] = (kind, crc)
+            out[name] = (_flagged(kind, flags, i), crc)
     return out
+
+
+def _flagged(kind: str, flags: bytes, index: int) -> str:
+    """The export kind, corrected by the entry's ``__kflagstab`` byte when there is one."""
+    if index < len(flags):
+        return GPL if flags[index] & _GPL_FLAG else PLAIN
+    return kind
 
 
 def _entry_names(data: bytes, base: int, sdata: bytes, sbase: int, ptr: int) -> list[str]:
