@@ -10,6 +10,7 @@ from __future__ import annotations
 from .. import __version__
 from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
 from .abi import setup_abi
+from .cpurge import setup_cpurge
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
 from .parsed import parsed_files
@@ -39,5 +40,6 @@ def setup(app):
     setup_flattable(app)
     setup_userabi(app)
     setup_safety(app)
+    setup_cpurge(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}
