@@ -21,31 +21,42 @@ _IDENT = re.compile(rb"[A-Za-z_]\w*")
 
 def definition_pattern(name: bytes) -> re.Pattern[bytes]:
     """A pattern that, matched at the start of a line mentioning ``name``,
-    tells whether the line defines it by text: a macro, a struct/union/enum
-    body, a typedef, or a function prototype or definition (also one whose
-    return type is on the line above)."""
+    tells whether the line defines it: a macro, a struct/union/enum body, a
+    typedef (also of a function pointer), the end of a typedef'd body, or a
+    function prototype or definition (also one whose return type is on the
+    line above)."""
     n = re.escape(name)
     return re.compile(
         rb"[ \t]*#[ \t]*define[ \t]+" + n + rb"\b"
         rb"|[^\n]*?\b(?:struct|union|enum)\s+" + n + rb"\s*\{"
-        rb"|typedef\b[^;\n]*?\b" + n + rb"\s*(?:\[[^\]]*\])?\s*;"
-        rb"|\}[ \t]*" + n + rb"\s*(?:\[[^\]]*\])?\s*;"  # end of a top-level typedef
-        rb"|(?:[A-Za-z_][\w \t*]*?\b)?" + n + rb"\s*\([^;{]*\)\s*(?:\{|;|$)",
-        re.M)
+        rb"|typedef\b[^;\n]*?(?:\b" + n + rb"\s*(?:\[[^\]]*\])?\s*;|\(\s*\*\s*" + n + rb"\s*\))"
+        rb"|\}[ \t]*" + n + rb"\s*(?:\[[^\]]*\])?\s*;"
+        rb"|(?:[A-Za-z_][\w \t*]*?\b)?" + n + rb"\s*\(")
 
 
-def defines(data: bytes, name: bytes, pattern: re.Pattern[bytes]) -> bool:
-    """Whether ``data`` defines ``name``: some line where it occurs as a
-    word matches ``pattern`` (:func:`definition_pattern`)."""
-    pos = data.find(name)
+def definition_lines(data: bytes) -> bytes:
+    """The lines of ``data`` that can start a definition: those beginning in
+    column 0 with a name, ``#``, ``{`` or ``}`` (bodies are indented and
+    comment lines start with ``/`` or `` *``); a seventh of a typical file."""
+    return b"\n".join([line for line in data.split(b"\n") if line[:1] and line[0] in _DEFINITION_START])
+
+
+_DEFINITION_START = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_#{}")
+
+
+def defines(lines: bytes, name: bytes, pattern: re.Pattern[bytes]) -> bool:
+    """Whether some line of ``lines`` (:func:`definition_lines`) where
+    ``name`` occurs as a word defines it (``pattern`` is
+    :func:`definition_pattern` of ``name``)."""
+    pos = lines.find(name)
     size = len(name)
     while pos >= 0:
-        before = data[pos - 1:pos]
-        after = data[pos + size:pos + size + 1]
+        before = lines[pos - 1:pos]
+        after = lines[pos + size:pos + size + 1]
         if not (before.isalnum() or before == b"_") and not (after.isalnum() or after == b"_"):
-            if pattern.match(data, data.rfind(b"\n", 0, pos) + 1):
+            if pattern.match(lines, lines.rfind(b"\n", 0, pos) + 1):
                 return True
-        pos = data.find(name, pos + size)
+        pos = lines.find(name, pos + size)
     return False
 
 
@@ -60,16 +71,16 @@ def defined_names(paths: list[str], wanted: set[str]) -> set[str]:
             break
         try:
             with open(path, "rb") as handle:
-                data = handle.read()
+                lines = definition_lines(handle.read())
         except OSError:
             continue
         if len(pending) <= 16:
-            mentioned = {name for name in pending if name in data}
+            mentioned = {name for name in pending if name in lines}
         else:
-            mentioned = pending.intersection(_IDENT.findall(data))
+            mentioned = pending.intersection(_IDENT.findall(lines))
         for name in mentioned:
             pattern = patterns.get(name) or patterns.setdefault(name, definition_pattern(name))
-            if defines(data, name, pattern):
+            if defines(lines, name, pattern):
                 pending.discard(name)
                 found.add(name.decode("ascii", "replace"))
     return found
@@ -113,11 +124,18 @@ def scope_files(tree: Path, patterns: list[str], skip: set[str]) -> list[str]:
     return sorted(found - skip)
 
 
-def names_in_scope(tree: Path, patterns: list[str], skip: set[str], wanted: set[str]) -> set[str]:
-    """Which of the ``wanted`` names are defined in the files matching
-    ``patterns`` (minus ``skip``)."""
+def names_in_scope(tree: Path, patterns: list[str], linted: list[str], wanted: set[str]) -> set[str]:
+    """Which of the ``wanted`` names are defined in the ``linted`` files or
+    the files matching ``patterns``.  Headers of include/ are read first,
+    then the other headers, then .c files: most names are found early, so
+    the many mentions of common names in .c files cost nothing."""
+    paths = set(linted) | set(scope_files(tree, patterns, set(linted)) if patterns else [])
     root = str(tree)
-    return defined_names([os.path.join(root, rel) for rel in scope_files(tree, patterns, skip)], wanted)
+    return defined_names([os.path.join(root, rel) for rel in sorted(paths, key=_search_order)], wanted)
+
+
+def _search_order(rel: str) -> tuple[int, str]:
+    return (0 if rel.startswith("include/") else 1 if rel.endswith(".h") else 2, rel)
 
 
 def default_scope(files: list[str]) -> list[str]:

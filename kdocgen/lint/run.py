@@ -12,7 +12,7 @@ from ..extract import extract_file
 from ..userabi.parse import is_abi_file
 from .checks import FileResult, check_file
 from .finding import Finding
-from .names import default_scope, defined_names, names_in_scope
+from .names import default_scope, names_in_scope
 from .rules import rule
 from .userabi import abi_findings
 
@@ -93,10 +93,8 @@ def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str]
     scope = reference_scope if reference_scope is not None else default_scope(files)
     wanted = {ref.name for result in results for ref in result.references} - _BUILTINS
     wanted -= {name for result in results for name in result.defined}
-    # names defined in the linted files (only their documented declarations were parsed), then the scope
-    known = defined_names([os.path.join(str(tree), f) for f in files], wanted) if wanted else set()
-    if scope and wanted - known:
-        known |= names_in_scope(tree, scope, set(files), wanted - known)
+    # only the documented declarations of the linted files were parsed: the rest is found by text
+    known = names_in_scope(tree, scope, files, wanted) if wanted else set()
     findings += reference_findings(results, known)
     findings += abi_findings(tree, files, abi_files) if abi_files else []
     return sorted(findings, key=Finding.sort_key)
