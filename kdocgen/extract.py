@@ -51,9 +51,10 @@ def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
     comments, stray = find_comments(lines)
     for note in stray:
         result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
-    if not _check_unterminated(path, data, result.diagnostics):
-        _check_cut_off(path, data, comments, result.diagnostics)
+    unterminated = _check_unterminated(path, data, result.diagnostics)
     parsed = parse(lines, comments)
+    if not unterminated:
+        _check_cut_off(path, data, comments, result.diagnostics, parsed.blanked)
     documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
     docs = [s for s in documented if s.kind == "doc"]
     if every_symbol:
@@ -81,13 +82,14 @@ _CONDITIONAL = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b")
 _BRACE_OR_END = re.compile(rb"[{};]")
 
 
-def unfinished_tail(data: bytes) -> tuple[int, int]:
+def unfinished_tail(data: bytes, without_comments: bytes | None = None) -> tuple[int, int]:
     """``(end, start)`` of the code left unfinished at the end of the file
     (outside comments, strings, preprocessor lines and #else branches):
     ``end`` is where the last complete top-level declaration ends, ``start``
     where the unfinished one starts; ``(-1, -1)`` when the code ends complete
     (with ``;``, ``}`` or ``)`` and every brace closed)."""
-    without_comments = blank_comments(data)
+    if without_comments is None:
+        without_comments = blank_comments(data)
     code = _NOT_CODE.sub(_spaces, without_comments)
     end, depth = _top_level_end(code)
     if depth:  # "#if A / f(a) { / #else / f(b) { / #endif" opens one brace, not two
@@ -136,9 +138,13 @@ def _first_branches(code: bytes) -> bytes:
     return b"\n".join(out)
 
 
-def _check_cut_off(path: str, data: bytes, comments: list, diagnostics: list[Diagnostic]) -> None:
-    """An error for a documented declaration cut off by the end of the file."""
-    end, start = unfinished_tail(data)
+def _check_cut_off(path: str, data: bytes, comments: list, diagnostics: list[Diagnostic],
+                   blanked: bytes) -> None:
+    """An error for a documented declaration cut off by the end of the file
+    (``blanked``: ``data`` with comments blanked, as the parser saw it)."""
+    if not any(doc.kind != "doc" for doc in comments):
+        return
+    end, start = unfinished_tail(data, blanked)
     if start < 0:
         return
     end_line, line = data.count(b"\n", 0, end) + 1, data.count(b"\n", 0, start) + 1
