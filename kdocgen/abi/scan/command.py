@@ -134,7 +134,7 @@ def _tree(args, need, say, entry_name: str | None = None) -> Path:
             entry = find_entry(read_maintainers(tree), entry_name)
             patterns = need_for_entry(entry)
             dirs = sorted({p.rsplit("/", 1)[0] + "/Makefile" for p in patterns
-                           if p.endswith(("/", ".c*"))})
+                           if p.endswith(("/", ".c*")) and "include/" not in p})
             tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS", *patterns, *dirs], progress=say)
         return tree
     except (SourcesError, LookupError, ValueError) as err:
