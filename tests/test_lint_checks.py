@@ -48,6 +48,7 @@ CASES = {
     "exported-undocumented": ("int g(void)\n{\n\treturn 0;\n}\nEXPORT_SYMBOL_GPL(g);\n", (5, 19)),
     "unknown-reference": ("/**\n * f() - F, see no_such_fn() and &struct nowhere.\n */\nvoid f(void);\n", (2, 17)),
     "unterminated-comment": ("int a;\n/* open\n", (2, 1)),
+    "cut-off-declaration": ("/**\n * f() - F.\n *\n * Return: 0.\n */\nint f(void)\n{\n\tif (x) {\n", (6, 1)),
 }
 
 

@@ -51,6 +51,7 @@ _KDOCGEN = [
     ("abi-attribute-not-found", "warning", "A documented Documentation/ABI path is not defined by the checked code."),
     ("abi-undocumented-attribute", "note", "A sysfs attribute or debugfs file of the code is not in Documentation/ABI."),
     ("unterminated-comment", "error", "A comment is not closed before the end of the file."),
+    ("cut-off-declaration", "error", "A documented declaration is cut off by the end of the file."),
     ("encoding", "warning", "The file is not valid UTF-8."),
     ("binary-file", "error", "The file is binary."),
     ("read-error", "error", "The file cannot be read."),
