@@ -146,7 +146,9 @@ def test_summary_line_counts_versions_place_and_worst():
     assert "first seen" in line and 'title="5.4.0-3-azure-amd64"' in line
     assert 'title="6.1.0-9-amd64"' in line          # the last version seen
     assert "<code>vmlinux</code>, <code>demo_mod</code>" in line
+    assert "exported (EXPORT_SYMBOL_GPL in 1 of 1 builds that record exports)" in line
     assert "worst issue: <strong>Transformation</strong>" in line
+    assert "export" not in summary_line(_entry("demo_inl"))   # no build records its exports
 
 
 def test_entry_section_matrix_details_links():

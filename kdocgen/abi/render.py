@@ -46,6 +46,9 @@ def summary_line(entry: EntryAbi) -> str:
         first, last = seen
         parts.append(f"first seen {_build_ref(first)}, last seen {_build_ref(last)}")
         parts.append("lives in " + ", ".join(f"<code>{escape(b)}</code>" for b in entry.binaries()))
+        exports = entry.exports()
+        if exports:
+            parts.append(exports)
         worst = entry.worst()
         parts.append(f"worst issue: <strong>{escape(worst)}</strong>" if worst else "no issue")
     if entry.foreign_files:

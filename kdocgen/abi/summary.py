@@ -158,6 +158,18 @@ class EntryAbi:
             found.update(cell.status.binaries or (["vmlinux"] if cell.build.source == "depsurf" else []))
         return sorted(found, key=lambda b: (b != "vmlinux", b))
 
+    def exports(self) -> str:
+        """Export status over the present builds that know it (HTML-free
+        text), e.g. "EXPORT_SYMBOL_GPL in 5 of 5 builds", "not exported"."""
+        known = [c.status.exported for c in self.present if c.status.exported is not None]
+        if not known:
+            return ""
+        kinds = sorted({k for k in known if k})
+        if not kinds:
+            return "not exported"
+        counted = ", ".join(f"{kind} in {known.count(kind)}" for kind in kinds)
+        return f"exported ({counted} of {len(known)} builds that record exports)"
+
     def worst(self) -> str | None:
         """The worst issue over the present builds."""
         issues = {i for c in self.present for i in c.status.issues}
