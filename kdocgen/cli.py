@@ -98,11 +98,14 @@ def cmd_json(args) -> int:
 
 def cmd_rst(args) -> int:
     """kdocgen rst: write one reST page per FILE into --out."""
-    from .render.write import write_pages
-    sources = _sources(args, "rst")
-    if sources is None:
+    from .render.write import write_files
+    files = _files(args)
+    if not files:
+        print("kdocgen rst: no FILE given", file=sys.stderr)
         return 2
-    result = write_pages(sources, Path(args.out), other_symbols=not args.no_other)
+    tree = _tree(args, files)
+    result = write_files(tree, _relative(tree, files), Path(args.out), other_symbols=not args.no_other,
+                         jobs=args.jobs or os.cpu_count() or 1)
     for path, message in result.errors:
         print(f"{path}: error: {message}", file=sys.stderr)
     if not args.quiet:

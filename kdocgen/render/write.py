@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
+from ..extract import extract_file
 from ..model import SourceFile
 from .page import render_page
 
 
 @dataclass
 class WriteResult:
-    """What :func:`write_pages` did."""
+    """What :func:`write_files` did."""
 
     written: int = 0
     unchanged: int = 0
@@ -57,23 +58,47 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def write_pages(sources: Iterable[SourceFile], out: Path, other_symbols: bool = True) -> WriteResult:
-    """Render and write the page of every source; read errors are reported
-    and the other pages still written."""
+def write_files(tree: str | os.PathLike, relpaths: list[str], out: Path, other_symbols: bool = True,
+                jobs: int = 1) -> WriteResult:
+    """Extract, render and write the page of every file of ``tree``, in
+    ``jobs`` worker processes when above 1 (each file is done where it is
+    read, so nothing piles up in the parent)."""
+    items = [(str(tree), rel, str(out), other_symbols) for rel in relpaths]
     result = WriteResult()
-    for source in sources:
-        for diag in source.diagnostics:
-            if diag.severity == "error":
-                result.errors.append((f"{diag.path}:{diag.line}", diag.message))
-        try:
-            path = page_path(out, source.path)
-            changed = write_if_changed(path, render_page(source, other_symbols))
-        except (OSError, ValueError) as err:
-            result.errors.append((source.path, str(err)))
-            continue
-        result.pages.append(path)
-        if changed:
-            result.written += 1
-        else:
-            result.unchanged += 1
+    if jobs <= 1 or len(items) < 8:
+        for item in items:
+            _add(result, _write_one_file(item))
+        return result
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for one in pool.map(_write_one_file, items, chunksize=max(1, min(16, len(items) // (jobs * 8)))):
+            _add(result, one)
     return result
+
+
+def _write_one_file(item: tuple[str, str, str, bool]) -> tuple[Path | None, bool, list[tuple[str, str]]]:
+    tree, rel, out, other_symbols = item
+    return _write_one_source(extract_file(tree, rel), Path(out), other_symbols)
+
+
+def _write_one_source(source: SourceFile, out: Path,
+                      other_symbols: bool) -> tuple[Path | None, bool, list[tuple[str, str]]]:
+    """(page written or None, whether it changed, errors) for one source."""
+    errors = [(f"{d.path}:{d.line}", d.message) for d in source.diagnostics if d.severity == "error"]
+    try:
+        path = page_path(out, source.path)
+        changed = write_if_changed(path, render_page(source, other_symbols))
+    except (OSError, ValueError) as err:
+        return None, False, errors + [(source.path, str(err))]
+    return path, changed, errors
+
+
+def _add(result: WriteResult, one: tuple[Path | None, bool, list[tuple[str, str]]]) -> None:
+    path, changed, errors = one
+    result.errors += errors
+    if path is None:
+        return
+    result.pages.append(path)
+    if changed:
+        result.written += 1
+    else:
+        result.unchanged += 1
