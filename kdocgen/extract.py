@@ -157,7 +157,8 @@ def _check_cut_off(path: str, data: bytes, comments: list, diagnostics: list[Dia
 # Characters other than "\n" that Python's and docutils' line splitting take
 # as line ends (form feed, lone CR, ...): inside a line they become spaces,
 # so that lines stay lines in every output.
-_OTHER_LINE_ENDS = dict.fromkeys(map(ord, "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"), " ")
+_OTHER_LINE_END_CHARS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_OTHER_LINE_ENDS = dict.fromkeys(map(ord, _OTHER_LINE_END_CHARS), " ")
 
 
 def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
@@ -174,6 +175,8 @@ def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
 
 def _one_line_end(text: str) -> str:
     """``text`` with CRLF as LF and the other line-end characters as spaces."""
+    if not any(char in text for char in _OTHER_LINE_END_CHARS):
+        return text  # the usual case, found at memchr speed
     return text.replace("\r\n", "\n").translate(_OTHER_LINE_ENDS)
 
 
