@@ -293,3 +293,11 @@ def test_no_heatmap_without_functions(tmp_path):
     assert written == ["_abi.json", "abi/index.rst"]
     assert ".. image::" not in (tmp_path / "abi" / "index.rst").read_text()
     assert not (tmp_path / "abi" / "heatmap.png").exists()
+
+
+def test_group_labels_of_narrow_groups_do_not_overlap():
+    from kdocgen.abi.heatmap import _group_labels
+    labels = _group_labels([("Debian amd64", 5), ("Debian rt-amd64", 2), ("Debian rt-arm64", 1),
+                            ("Debian cloud-arm64", 1), ("Regular", 17)])
+    assert labels == ["Debian amd64", "Debian\nrt-amd64", "Debian\nrt-arm64",
+                      "Debian\ncloud-arm64\n\n", "Regular"]

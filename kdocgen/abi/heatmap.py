@@ -16,6 +16,7 @@ from .summary import CATEGORIES
 
 #: pixels per function row and per build column, at DPI
 ROW_PX, COL_PX, DPI = 5, 30, 100
+LABEL_CHAR_PX = 6   # about the width of a character of the 8-point group labels
 
 
 @dataclass
@@ -73,10 +74,31 @@ def _label_builds(ax, builds: list[Build]) -> None:
         if not starts or starts[-1][1] != build.group:
             starts.append((i, build.group))
     ends = [s for s, _ in starts[1:]] + [len(builds)]
-    top.set_xticks([(s + e - 1) / 2 for (s, _), e in zip(starts, ends)], [g for _, g in starts])
+    top.set_xticks([(s + e - 1) / 2 for (s, _), e in zip(starts, ends)],
+                   _group_labels([(g, e - s) for (s, g), e in zip(starts, ends)]))
     top.tick_params(length=0)
     for start, _ in starts[1:]:
         ax.axvline(start - 0.5, color="white", linewidth=2)
+
+
+def _group_labels(groups: list[tuple[str, int]]) -> list[str]:
+    """Group names for the top axis: a name wider than its columns is
+    wrapped at its first space, and of the names still too wide every
+    other one is raised two lines, so that neighbours never overlap."""
+    labels, raise_next = [], False
+    for name, columns in groups:
+        if len(name) * LABEL_CHAR_PX <= columns * COL_PX:
+            labels.append(name)
+            raise_next = False
+            continue
+        wrapped = name.replace(" ", "\n", 1)
+        if max(map(len, wrapped.split("\n"))) * LABEL_CHAR_PX <= columns * COL_PX:
+            labels.append(wrapped)
+            raise_next = False
+            continue
+        labels.append(wrapped + "\n\n" if raise_next else wrapped)
+        raise_next = not raise_next
+    return labels
 
 
 def _label_areas(ax, areas: list[str]) -> None:
