@@ -170,6 +170,15 @@ def fit_viewport(driver, width: int, height: int, mobile: bool = False) -> None:
     assert inner == [width, height], f"viewport {inner}, not {[width, height]}"
 
 
+def wait_for_viewport(driver, size: tuple[int, int]) -> None:
+    """Wait until the page's viewport is ``size`` CSS pixels."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, WAIT).until(
+        lambda d: d.execute_script("return [window.innerWidth, window.innerHeight]") == list(size),
+        f"viewport not {list(size)}: the page does not fit phones")
+
+
 def wait_for_page(driver, url_part: str) -> None:
     """Wait until the current URL contains ``url_part`` and the page has loaded."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -430,8 +439,7 @@ def test_entry_page_on_a_phone(browser, site_url, screens):
     fit_viewport(driver, *PHONE, mobile=True)
     try:
         open_entry(driver, site_url)
-        viewport = driver.execute_script("return [window.innerWidth, window.innerHeight]")
-        assert viewport == list(PHONE), f"viewport {viewport}: the page does not fit phones"
+        wait_for_viewport(driver, PHONE)  # the emulation can lag behind the load on a busy machine
         check_entry(driver, site_url)
         driver.save_screenshot(str(screens / "phone-entry.png"))
         width = driver.execute_script("return document.documentElement.scrollWidth")
