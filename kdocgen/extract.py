@@ -183,23 +183,30 @@ def _one_line_end(text: str) -> str:
 def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False,
                  documented: bool = False) -> SourceFile:
     """Read ``relpath`` below ``tree`` and extract it; read errors become diagnostics."""
+    return read_and_extract(tree, relpath, with_calls, documented)[0]
+
+
+def read_and_extract(tree: str | os.PathLike, relpath: str, with_calls: bool = False,
+                     documented: bool = False) -> tuple[SourceFile, bytes]:
+    """:func:`extract_file`, also returning the bytes read (empty when the
+    file could not be read), for callers that look at the text too."""
     full = Path(tree) / relpath
     try:
         size = full.stat().st_size
         if size > MAX_BYTES:
-            return _failed(relpath, f"file too large ({size} bytes), not read")
+            return _failed(relpath, f"file too large ({size} bytes), not read"), b""
         data = full.read_bytes()
     except OSError as err:
-        return _failed(relpath, f"cannot read file: {err.strerror or err}")
+        return _failed(relpath, f"cannot read file: {err.strerror or err}"), b""
     try:
         if documented:
-            return extract_documented(relpath, data)
-        return extract_source(relpath, data, with_calls)
+            return extract_documented(relpath, data), data
+        return extract_source(relpath, data, with_calls), data
     except RecursionError:
-        return _failed(relpath, "declarations nested too deeply to parse")
+        return _failed(relpath, "declarations nested too deeply to parse"), data
     except Exception as err:  # noqa: BLE001 - one bad file must not stop a run
         return _failed(relpath, f"internal error while parsing ({type(err).__name__}: {err}); "
-                                "please report this file")
+                                "please report this file"), data
 
 
 def _failed(path: str, message: str) -> SourceFile:

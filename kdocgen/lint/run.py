@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
-from ..extract import extract_file
+from ..extract import read_and_extract
 from ..userabi.parse import is_abi_file
 from .checks import FileResult, check_file
 from .finding import Finding
@@ -48,11 +48,7 @@ def _relative(path: Path, root: Path) -> str:
 
 def _check_one(args: tuple[str, str, bool]) -> FileResult:
     tree, relpath, full = args
-    source = extract_file(tree, relpath, documented=not full)
-    try:
-        data = (Path(tree) / relpath).read_bytes()
-    except OSError:
-        data = b""
+    source, data = read_and_extract(tree, relpath, documented=not full)
     return check_file(source, data.decode("utf-8", "replace"))
 
 
