@@ -151,17 +151,6 @@ def _line_end(text: bytes, start: int, pos: int) -> int:
     return start + (len(text) if newline < 0 else newline + 1)
 
 
-def _line_offset(data: bytes, line: int) -> int:
-    """Byte offset where 1-based ``line`` starts (len(data) past the end)."""
-    offset = 0
-    for _ in range(line - 1):
-        offset = data.find(b"\n", offset)
-        if offset < 0:
-            return len(data)
-        offset += 1
-    return offset
-
-
 @dataclass
 class _Walk:
     path: str
