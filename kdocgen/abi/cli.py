@@ -11,7 +11,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     abisub = abi.add_subparsers(dest="abi_command", required=True)
     _add_import_depsurf(abisub)
     _add_scan(abisub)
-    _ = abisub  # subcommands: import-depsurf (depsurf.py), scan (scan/)
 
 
 def _add_import_depsurf(abisub: argparse._SubParsersAction) -> None:
