@@ -35,6 +35,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from .files import write_if_changed
+
 PACKAGE = "linux-source-6.12"
 TARBALL_IN_DEB = f"usr/src/{PACKAGE}.tar.xz"
 MANIFEST_VERSION = 1
@@ -175,12 +177,7 @@ def _read_json(path: pathlib.Path) -> dict:
 
 def _write_json(path: pathlib.Path, data: dict) -> None:
     """Write a JSON file atomically (temporary file, then rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.fchmod(fd, 0o644)
-    with os.fdopen(fd, "w") as out:
-        json.dump(data, out, indent=1, sort_keys=True)
-        out.write("\n")
-    os.replace(tmp, path)
+    write_if_changed(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def _covered(pattern: str, claimed: Iterable[str]) -> bool:

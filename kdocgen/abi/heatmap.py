@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .model import Build
 from .summary import CATEGORIES
@@ -35,8 +36,9 @@ def area_of(path: str) -> str:
     return path.rsplit("/", 1)[0]
 
 
-def draw_heatmap(rows: list[HeatmapRow], builds: list[Build], path: Path, title: str = "") -> None:
-    """Draw ``rows`` (already in display order) into the PNG ``path``."""
+def draw_heatmap(rows: list[HeatmapRow], builds: list[Build], target: Path | BinaryIO, title: str = "") -> None:
+    """Draw ``rows`` (already in display order) as a PNG into ``target``
+    (a path or a binary file object)."""
     import matplotlib
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
@@ -47,7 +49,7 @@ def draw_heatmap(rows: list[HeatmapRow], builds: list[Build], path: Path, title:
     grid = [[index[key] for key in row.categories] for row in rows] or [[index["absent"]] * len(builds)]
     width = max(6.0, (len(builds) * COL_PX + 200) / DPI)
     height = max(3.0, (len(grid) * ROW_PX + 300) / DPI)
-    with matplotlib.rc_context({"font.size": 8, "svg.hashsalt": "kdocgen"}):
+    with matplotlib.rc_context({"font.size": 8}):
         fig, ax = plt.subplots(figsize=(width, height), dpi=DPI)
         cmap = ListedColormap([c.colour for c in CATEGORIES])
         ax.imshow(grid, aspect="auto", interpolation="nearest", cmap=cmap,
@@ -61,7 +63,7 @@ def draw_heatmap(rows: list[HeatmapRow], builds: list[Build], path: Path, title:
         fig.subplots_adjust(bottom=min(0.45, 190 / (height * DPI)))
         if title:
             ax.set_title(title, fontsize=10, pad=28)
-        fig.savefig(path, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(target, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
         plt.close(fig)
 
 

@@ -7,13 +7,15 @@ Also writes what the Sphinx extension reads (``source/_abi.json``).
 
 from __future__ import annotations
 
+import io
 import posixpath
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from ..model import SourceFile
-from ..render.write import page_path, write_if_changed
+from ..files import write_if_changed
+from ..render.write import page_path
 from .heatmap import HeatmapRow, area_of, draw_heatmap
 from .lookup import UNKNOWN, AbiIndex, Match
 from .model import ISSUE_ORDER, AbiData
@@ -271,23 +273,13 @@ def write_abi_site(data: AbiData, sources: list[SourceFile], is_canonical, out: 
     """Write ``_abi.json``, the overview page and its heatmap under ``out``;
     return the paths written, relative to ``out``."""
     entries = site_entries(data, sources, is_canonical)
-    (out / PAGE_DIR).mkdir(parents=True, exist_ok=True)
     write_if_changed(out / ABI_JSON, dumps(data))
     rows = heatmap_rows(entries)
     builds = [b for _, group in data.groups() for b in group]
     heatmap = "heatmap.png" if rows and builds else None    # nothing to draw: no picture
     if heatmap:
-        _write_bytes_if_changed(out / PAGE_DIR / heatmap,
-                                lambda path: draw_heatmap(rows, builds, path, "ABI status per build"))
+        picture = io.BytesIO()
+        draw_heatmap(rows, builds, picture, "ABI status per build")
+        write_if_changed(out / PAGE_DIR / heatmap, picture.getvalue())
     write_if_changed(out / PAGE_DIR / "index.rst", overview_page(data, entries, heatmap))
     return [ABI_JSON, f"{PAGE_DIR}/index.rst"] + ([f"{PAGE_DIR}/{heatmap}"] if heatmap else [])
-
-
-def _write_bytes_if_changed(path: Path, draw) -> None:
-    """Draw into a temporary file; replace ``path`` only when the bytes differ."""
-    tmp = path.with_name(path.name + ".tmp.png")
-    draw(tmp)
-    if path.exists() and path.read_bytes() == tmp.read_bytes():
-        tmp.unlink()
-    else:
-        tmp.replace(path)

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 
+from ..files import write_if_changed
 from .model import (
     AbiData, AbiSymbol, Build, BuildStatus, Change, Delta, ElfSymbol, Instance,
 )
@@ -67,12 +68,7 @@ def dumps(data: AbiData) -> str:
 def write(data: AbiData, path: Path) -> None:
     """Write ``data`` to ``path`` (gzip-compressed, without time stamp, for .gz)."""
     text = dumps(data).encode("utf-8")
-    tmp = path.with_name(path.name + ".tmp")
-    if path.suffix == ".gz":
-        tmp.write_bytes(gzip.compress(text, mtime=0))
-    else:
-        tmp.write_bytes(text)
-    tmp.replace(path)
+    write_if_changed(path, gzip.compress(text, mtime=0) if path.suffix == ".gz" else text)
 
 
 def from_dict(obj: dict, origin: str = "<data>") -> AbiData:

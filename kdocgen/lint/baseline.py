@@ -10,14 +10,13 @@ second identical problem in the same function is still reported.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
 from .. import __version__
+from ..files import write_if_changed
 from .finding import Finding
 
 BASELINE_VERSION = 1
@@ -81,14 +80,9 @@ def dumps_baseline(findings: list[Finding]) -> str:
 def write_baseline(path: Path | str, findings: list[Finding]) -> None:
     """Record ``findings`` in the baseline file ``path`` (replaced atomically)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(dumps_baseline(findings), encoding="utf-8")
-        os.replace(tmp, path)
+        write_if_changed(path, dumps_baseline(findings))
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise BaselineError(path, f"cannot write: {exc.strerror or exc}") from None
 
 

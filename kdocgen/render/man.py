@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from ..files import write_if_changed
 from ..model import SourceFile, Symbol
 from .entry import param_decl, signature
 
@@ -178,10 +179,9 @@ def write_man_pages(sources: Iterable[SourceFile], out: Path, version: str = "")
                 symbols.setdefault(symbol.name, symbol)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    known = set(symbols)
     for name, symbol in sorted(symbols.items()):
         path = out / f"{name}.9.gz"
-        data = gzip_bytes(render_man(symbol, set(symbols), version))
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
+        write_if_changed(path, gzip_bytes(render_man(symbol, known, version)))
         written.append(path)
     return written

@@ -7,12 +7,12 @@ what changed), and written atomically (a temporary file renamed in place).
 from __future__ import annotations
 
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..extract import extract_file
+from ..files import write_if_changed
 from ..model import SourceFile
 from .page import render_page
 
@@ -36,26 +36,6 @@ def page_path(out: Path, source_path: str) -> Path:
         raise ValueError(f"{source_path}: not a path inside the tree")
     name = rel.stem if rel.suffix == ".c" else rel.name
     return out.joinpath(*rel.parent.parts, name + ".rst")
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` to ``path`` atomically unless it is already there."""
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def write_files(tree: str | os.PathLike, relpaths: list[str], out: Path, other_symbols: bool = True,

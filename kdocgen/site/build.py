@@ -18,7 +18,8 @@ from ..extract import extract_many
 from ..maintainers import Entry, entry_docs, entry_files, find_entry, read_maintainers
 from ..model import SourceFile
 from ..render.page import render_page
-from ..render.write import page_path, write_if_changed
+from ..files import write_if_changed
+from ..render.write import page_path
 from ..userabi.parse import is_abi_file
 from ..userabi.site import write_abi_pages
 from .index import SiteIndex, build_index, entry_symbols

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import SourceFile
-from ..render.write import write_if_changed
+from ..files import write_if_changed
 from .attributes import scan_attributes
 from .link import AbiLinks, link_abi
 from .parse import abi_files_under_roots, is_abi_file, read_abi_file
