@@ -59,6 +59,7 @@ def _data() -> m.AbiData:
                         clones=["demo_post.cold"], signature="int demo_post(void *buf);",
                         collision="Unique Global", inline="No",
                         instances=[_instance(OURS_FILE, [f"{OURS_FILE}:demo_open", "x/y.c:far_away"])],
+                        binaries=["vmlinux"],   # as the importer sets it for a status with symbols
                         symbols=[m.ElfSymbol("demo_post", 0xffffffff81000000, 302, "STB_GLOBAL"),
                                  m.ElfSymbol("demo_post.cold", 0xffffffff81000400, 26, "STB_LOCAL")],
                         callers=[f"{OURS_FILE}:demo_open"]),

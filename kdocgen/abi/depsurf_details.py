@@ -109,7 +109,7 @@ def _current_details(blocks: list[Block], status: BuildStatus, name: str) -> Non
 def _key_value(key: str, value: str, line: int, status: BuildStatus) -> str:
     """Store one ``**Key:** value``; the key when a fenced list follows."""
     if key == "Collision":
-        status.collision = _checked(value, COLLISION_ISSUE.keys() | {"Unique Global", "Unique Static"}, line)
+        status.collision = _checked(value, model.COLLISION_TYPES, line)
     elif key == "Inline":
         status.inline = INLINE_NAMES.get(value) or _checked(value, (), line)
     elif key == "Transformation":
@@ -214,7 +214,7 @@ def _func_group(block: Block, status: BuildStatus) -> None:
         raise PageError(block.line + err.lineno, f"invalid JSON in func group: {err.msg}") from None
     except (KeyError, TypeError, ValueError) as err:
         raise PageError(block.line + 1, f"func group JSON lacks or mangles {err}") from None
-    _checked(status.collision, COLLISION_ISSUE.keys() | {"Unique Global", "Unique Static"}, block.line + 1)
+    _checked(status.collision, model.COLLISION_TYPES, block.line + 1)
 
 
 def _callers(instances: list[Instance]) -> list[str]:

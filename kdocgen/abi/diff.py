@@ -49,7 +49,7 @@ def parse_signature(text: str) -> Declaration | None:
             return Declaration("function", sym.name, sym.return_type,
                                tuple(_member(m, i) for i, m in enumerate(members)))
         if sym.kind in ("struct", "union"):
-            members = [m for m in sym.params if getattr(m, "depth", 0) == 0]
+            members = [m for m in sym.params if m.depth == 0]
             return Declaration("struct", sym.name, "",
                                tuple(_member(m, i) for i, m in enumerate(members)))
     return None

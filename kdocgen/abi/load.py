@@ -43,10 +43,7 @@ def load_abi(paths: list[Path]) -> tuple[AbiData, list[str]]:
 
 def _read_depsurf(path: Path) -> tuple[AbiData | None, list[str]]:
     """DepSurf pages through the importer (:mod:`kdocgen.abi.depsurf`)."""
-    try:
-        from .depsurf import read_depsurf
-    except ImportError:
-        return None, [f"{path}: DepSurf pages cannot be read by this kdocgen (no importer)"]
+    from .depsurf import read_depsurf
     return read_depsurf([path])
 
 

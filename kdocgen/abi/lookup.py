@@ -66,7 +66,6 @@ class AbiIndex:
     """ABI symbols by (kind, name), for matching entries of the site."""
 
     def __init__(self, data: AbiData):
-        self.data = data
         self._by_name: dict[tuple[str, str], list[AbiSymbol]] = {}
         for symbol in data.symbols:
             self._by_name.setdefault((symbol.kind, symbol.name), []).append(symbol)

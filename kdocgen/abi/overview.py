@@ -17,7 +17,7 @@ from ..model import SourceFile
 from ..files import write_if_changed
 from ..render.write import page_path
 from .heatmap import HeatmapRow, area_of, draw_heatmap
-from .lookup import UNKNOWN, AbiIndex, Match
+from .lookup import AbiIndex, Match
 from .model import ISSUE_ORDER, AbiData
 from .render import PROVENANCE, build_text, matrix
 from .store import dumps
@@ -208,7 +208,7 @@ def tracepoint_table(data: AbiData) -> str:
     """Every tracepoint of the data, with its matrix."""
     rows = []
     for symbol in sorted((s for s in data.symbols if s.kind == "tracepoint"), key=lambda s: s.name):
-        abi = entry_abi(data, Match(symbol, {b: UNKNOWN for b in symbol.status}))
+        abi = entry_abi(data, Match(symbol))
         changed = sum(d.kind == "changed" for d in abi.changes)
         rows.append(f"<tr><td><code>{escape(symbol.name)}</code></td>"
                     f'<td data-sort="{len(abi.present)}">{len(abi.present)}/{len(abi.cells)}</td>'

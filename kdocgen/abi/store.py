@@ -99,21 +99,27 @@ def read(path: Path) -> AbiData:
     """Read an ABI data file (JSON, or gzip-compressed JSON)."""
     try:
         raw = path.read_bytes()
+    except OSError as err:
+        raise AbiDataError(f"{path}: cannot read: {err.strerror or err}") from None
+    return loads(raw, str(path))
+
+
+def loads(raw: bytes, origin: str) -> AbiData:
+    """The model of the bytes of an ABI data file (``origin`` names it in errors)."""
+    try:
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
         text = raw.decode("utf-8")
-    except OSError as err:
-        raise AbiDataError(f"{path}: cannot read: {err.strerror or err}") from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-        raise AbiDataError(f"{path}: broken gzip data: {err}") from None
+        raise AbiDataError(f"{origin}: broken gzip data: {err}") from None
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise AbiDataError(f"{path}:{line}: not UTF-8 text") from None
+        raise AbiDataError(f"{origin}:{line}: not UTF-8 text") from None
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as err:
-        raise AbiDataError(f"{path}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
-    return from_dict(obj, str(path))
+        raise AbiDataError(f"{origin}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
+    return from_dict(obj, origin)
 
 
 def merge(datasets: list[AbiData]) -> AbiData:

@@ -155,7 +155,7 @@ class EntryAbi:
         """Where it lives: vmlinux and/or module names, over the present builds."""
         found = set()
         for cell in self.present:
-            found.update(cell.status.binaries or (["vmlinux"] if cell.build.source == "depsurf" else []))
+            found.update(cell.status.binaries)
         return sorted(found, key=lambda b: (b != "vmlinux", b))
 
     def exports(self) -> str:
@@ -175,8 +175,6 @@ class EntryAbi:
         issues = {i for c in self.present for i in c.status.issues}
         return worst_issue(sorted(issues))
 
-    def has_category(self, key: str) -> bool:
-        return any(c.category == key for c in self.cells)
 
 
 def entry_abi(data: AbiData, match: Match) -> EntryAbi:

@@ -22,16 +22,16 @@ from sphinx import addnodes
 from ..abi.lookup import AbiIndex
 from ..abi.model import AbiData
 from ..abi.render import entry_section
-from ..abi.store import AbiDataError, read
+from ..abi.store import AbiDataError, loads
 from ..abi.summary import entry_abi
 from ..site.landing import page_path_docname
 from .parsed import parsed_files
-from .site import src_file_of
+from .site import entry_name, src_file_of
 
 #: not under static/ (which every site copies): only sites with ABI data get these
 STATIC_DIR = Path(__file__).parent / "abi_static"
 #: C-domain object types that get an ABI section, and their ABI kind
-KINDS = {"function": "function", "struct": "struct"}
+KINDS = frozenset({"function", "struct"})
 
 
 @dataclass
@@ -56,13 +56,15 @@ def load_data(app) -> None:
     if path is None:
         return
     try:
-        state.data = read(path)
-    except AbiDataError as err:
+        raw = path.read_bytes()
+        state.data = loads(raw, str(path))
+    except (OSError, AbiDataError) as err:
         from sphinx.util import logging
-        logging.getLogger(__name__).warning("kdocgen ABI data: %s", err)
+        message = f"{path}: cannot read: {err.strerror or err}" if isinstance(err, OSError) else err
+        logging.getLogger(__name__).warning("kdocgen ABI data: %s", message)
         return
     state.index = AbiIndex(state.data)
-    state.digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    state.digest = hashlib.sha256(raw).hexdigest()
     if getattr(app.builder, "format", "") == "html":
         app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
         app.add_css_file("abi.css")
@@ -77,12 +79,6 @@ def outdated_by_data(app, env, added, changed, removed) -> list[str]:
     env.kdocgen_abi_digest = digest
     page_dir = (app.config.kdocgen_site or {}).get("page_dir", "source")
     return sorted(d for d in env.found_docs if d.startswith(page_dir + "/") and d not in added | changed)
-
-
-def _entry_name(desc: addnodes.desc) -> str | None:
-    for name in desc.findall(addnodes.desc_name):
-        return name.astext().strip()
-    return None
 
 
 def _linker(app, docname: str, site: dict):
@@ -112,8 +108,8 @@ def add_abi_sections(app, doctree: nodes.document) -> None:
     link = _linker(app, app.env.docname, site)
     done: set[tuple[str, str]] = set()
     for desc in doctree.findall(addnodes.desc):
-        kind = KINDS.get(desc.get("objtype")) if desc.get("domain") == "c" else None
-        name = _entry_name(desc)
+        kind = desc.get("objtype") if desc.get("domain") == "c" and desc.get("objtype") in KINDS else None
+        name = entry_name(desc)
         content = next(desc.findall(addnodes.desc_content), None)
         if kind is None or content is None or (kind, name) not in defined or (kind, name) in done:
             continue

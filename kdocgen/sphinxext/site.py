@@ -57,7 +57,8 @@ def _name_list(label: str, names: list[str]) -> nodes.paragraph:
     return para
 
 
-def _entry_name(desc: addnodes.desc) -> str | None:
+def entry_name(desc: addnodes.desc) -> str | None:
+    """The name a C-domain entry declares (its first signature's name)."""
     for sig in desc.findall(addnodes.desc_signature):
         for name in sig.findall(addnodes.desc_name):
             return name.astext().strip()
@@ -81,7 +82,7 @@ def add_call_lists(app, doctree: nodes.document) -> None:
     for desc in doctree.findall(addnodes.desc):
         if desc.get("domain") != "c" or desc.get("objtype") != "function":
             continue
-        name = _entry_name(desc)
+        name = entry_name(desc)
         symbol = bodies.get(name)
         content = next(desc.findall(addnodes.desc_content), None)
         if not name or content is None:
