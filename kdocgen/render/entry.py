@@ -89,15 +89,8 @@ def signature(symbol: Symbol) -> str:
         if _is_function_like(symbol):
             return f"{symbol.name}({', '.join(param_decl(p) for p in symbol.params)})"
         return symbol.name
-    if symbol.kind == "var":
-        ret = symbol.return_type
-        if not ret:
-            return symbol.name
-        joiner = "" if ret.endswith("*") else " "
-        if "[" in ret:
-            at = ret.index("[")
-            return f"{ret[:at].rstrip()} {symbol.name}{ret[at:]}"
-        return f"{ret}{joiner}{symbol.name}"
+    if symbol.kind == "var":  # written as a parameter would be: arrays, function pointers
+        return param_decl(Member(symbol.name, symbol.return_type)) if symbol.return_type else symbol.name
     return symbol.name
 
 
