@@ -164,16 +164,16 @@ _OTHER_LINE_ENDS = dict.fromkeys(map(ord, _OTHER_LINE_END_CHARS), " ")
 def _decode(path: str, data: bytes, diagnostics: list[Diagnostic]) -> str:
     """UTF-8 text of ``data``; a diagnostic names the first bad line."""
     try:
-        return _one_line_end(data.decode("utf-8"))
+        return one_line_end(data.decode("utf-8"))
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         diagnostics.append(Diagnostic(path, line, "encoding",
                                       f"invalid UTF-8 byte 0x{data[err.start]:02x}; "
                                       "undecodable bytes are shown as U+FFFD", severity="error"))
-        return _one_line_end(data.decode("utf-8", "replace"))
+        return one_line_end(data.decode("utf-8", "replace"))
 
 
-def _one_line_end(text: str) -> str:
+def one_line_end(text: str) -> str:
     """``text`` with CRLF as LF and the other line-end characters as spaces."""
     if not any(char in text for char in _OTHER_LINE_END_CHARS):
         return text  # the usual case, found at memchr speed

@@ -380,3 +380,13 @@ def test_field_name_in_the_wrong_case_is_read_with_a_warning():
     assert [(m.line, m.severity, m.message) for m in abi.messages] == [
         (1, "warning", "'what:' is spelt 'What:'; read as 'What:'")]
     assert abi.entries[0].paths == ["/sys/bus/x/y"] and abi.entries[0].date == "2020"
+
+
+def test_only_newline_ends_a_line():
+    # form feed, lone CR, NEL and U+2028 inside entry 1 do not shift entry 2's line
+    text = ("What:\t/sys/bus/x/a\nDescription:\tOne\fstill\rone\x85line\u2028here.\n\n"
+            "What:\t/sys/bus/x/b\nDescription:\tTwo.\n")
+    abi = parse_abi_text(text, "Documentation/ABI/testing/x")
+    assert [(w.path, w.line) for e in abi.entries for w in e.what] == [("/sys/bus/x/a", 1), ("/sys/bus/x/b", 4)]
+    assert abi.entries[0].description == "One still one line here."
+    assert abi.messages == []

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..extract import one_line_end
 from ..model import Diagnostic
 
 ABI_DIR = "Documentation/ABI"
@@ -72,6 +73,7 @@ class AbiFile:
     level: str
     entries: list[AbiEntry] = field(default_factory=list)
     messages: list[Diagnostic] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list, repr=False)  # the text, line N at [N - 1]
 
 
 def level_of(path: str) -> str:
@@ -153,7 +155,10 @@ class _Reader:
 def parse_abi_text(text: str, path: str) -> AbiFile:
     """The entries of the ABI file ``path`` whose text is ``text``."""
     reader = _Reader(AbiFile(path, level_of(path)))
-    for number, line in enumerate(text.splitlines(), 1):
+    # lines end at "\n" only (as line numbers count them); other line-end
+    # characters (form feed, lone CR, ...) become spaces
+    reader.result.lines = one_line_end(text).split("\n")
+    for number, line in enumerate(reader.result.lines, 1):
         line = line.rstrip()
         tag = _TAG.match(line)
         if tag and tag.group(1) in FIELDS:
