@@ -436,3 +436,21 @@ def test_build_specs():
     assert parse_spec("/tmp/k.deb +headers") == BuildSpec("deb", "/tmp/k.deb", headers=True)
     assert parse_spec("installed:6.1.0-56-amd64") == BuildSpec("installed", "6.1.0-56-amd64")
     assert parse_spec("/usr/src/linux") == BuildSpec("tree", "/usr/src/linux")
+
+
+def test_corrupt_module_is_reported_and_the_scan_goes_on(builds, tmp_path):
+    tree = tmp_path / "corrupt"
+    shutil.copytree(builds["unpacked"], tree)
+    release = "9.9.0-1-cloud-amd64"
+    drivers = tree / "lib" / "modules" / release / "kernel" / "drivers"
+    (drivers / "bad.ko.xz").write_bytes(b"\xfd7zXZ\x00 not really xz")
+    debug = tree / "usr" / "lib" / "debug" / "lib" / "modules" / release / "kernel" / "drivers"
+    (debug / "drv_b.ko.xz").write_bytes(b"\xfd7zXZ\x00 not really xz either")
+    scanner = Scanner(IndexCache(tmp_path / "cache"), None, progress=lambda m: None)
+    outcomes = scanner.scan([BuildSpec("tree", str(tree)), BuildSpec("deb", str(builds["deb"]))])
+    assert [o.error for o in outcomes] == ["", ""]
+    corrupt = outcomes[0]
+    assert [b.name for b in corrupt.index.binaries] == ["vmlinux", "drv_a", "drv_b"]
+    assert any("kernel/drivers/bad.ko.xz: skipped: xz" in w for w in corrupt.warnings), corrupt.warnings
+    assert any("debug/lib/modules/" in w and "drv_b.ko.xz: skipped" in w for w in corrupt.warnings), corrupt.warnings
+    assert outcomes[1].index.binary("drv_a") is not None

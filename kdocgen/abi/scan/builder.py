@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from elftools.elf.sections import SymbolTableSection
-
 from ..model import Build
 from . import btf as btfmod
 from .dwarf import analyse
@@ -47,13 +45,12 @@ def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=None,
         try:
             elf = decompress_module(path, data)
             binary = read_module(elf, path)
-        except (BinaryError, ValueError, OSError, EOFError) as err:
+        except (BinaryError, ImageError, ValueError, OSError, EOFError) as err:
             warn(f"{path}: skipped: {err}")
             continue
         entry = _binary_index(binary, base_btf, warn)
         if dwarf_modules is None or binary.name in dwarf_modules:
-            dbg = debug.get(_module_key(path))
-            _add_dwarf(entry, decompress_module(*dbg) if dbg is not None else elf, path, warn)
+            _add_dwarf(entry, _debug_elf(debug.get(_module_key(path)), elf, warn), path, warn)
         index.binaries.append(entry)
         compiler = compiler or binary.compiler
     if modules:
@@ -75,6 +72,17 @@ def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=None,
                           has_signatures=any(b.has_btf for b in index.binaries))
     index.binaries[1:] = sorted(index.binaries[1:], key=lambda b: (b.name, b.path))
     return index
+
+
+def _debug_elf(dbg: tuple[str, bytes] | None, elf: bytes, warn) -> bytes:
+    """The ELF of a module's debug file, or the module's own (no debug file, or it cannot be decompressed)."""
+    if dbg is None:
+        return elf
+    try:
+        return decompress_module(*dbg)
+    except ImageError as err:
+        warn(f"{dbg[0]}: skipped: {err}")
+        return elf
 
 
 def _module_key(path: str) -> str:
@@ -102,8 +110,7 @@ def _vmlinux(art: Artifacts, used: list[str], warn) -> tuple[BinaryIndex, btfmod
         except BinaryError as err:
             raise BuildError(str(err)) from None
         rodata = section_bytes(elf, ".rodata") or kernel
-        funcs_from = ".symtab" if isinstance(elf.get_section_by_name(".symtab"), SymbolTableSection) else ""
-        funcs_from = funcs_from if binary.funcs else ""
+        funcs_from = ".symtab" if binary.funcs else ""
     else:
         binary.btf = btfmod.find(kernel)
     system_map = art.first("usr/lib/debug/boot/System.map-*", "boot/System.map-*", "usr/lib/modules/*/System.map")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import zstandard
 
+from .vmlinuz import decompress
+
 #: Paths (as they appear inside a package or tree) a scan reads.
 WANTED = (
     "boot/vmlinuz-*", "boot/vmlinux-*", "boot/Image-*", "boot/System.map-*", "boot/config-*",
@@ -112,13 +114,11 @@ def read_deb(data: bytes, origin: str, keep=None) -> Artifacts:
     art = Artifacts(origin=[origin])
     try:
         with _open_tar(members[names[0]], names[0], origin) as tar:
-            links = {}
             for info in tar:
                 path = info.name.lstrip("./")
                 if not wanted(path) or (keep is not None and not keep(path)):
                     continue
                 if info.issym() or info.islnk():
-                    links[path] = info.linkname
                     continue
                 handle = tar.extractfile(info)
                 if handle is not None:
@@ -173,13 +173,10 @@ def read_installed(root: Path, release: str) -> Artifacts:
     return art
 
 
+_SUFFIX_KINDS = {".xz": "xz", ".zst": "zstd", ".gz": "gzip"}
+
+
 def decompress_module(path: str, data: bytes) -> bytes:
-    """The ELF bytes of a possibly compressed module."""
-    if path.endswith(".xz"):
-        return lzma.decompress(data)
-    if path.endswith(".zst"):
-        return zstandard.ZstdDecompressor().decompressobj().decompress(data)
-    if path.endswith(".gz"):
-        import gzip
-        return gzip.decompress(data)
-    return data
+    """The ELF bytes of a possibly compressed module (:class:`~.vmlinuz.ImageError` if it cannot be)."""
+    kind = _SUFFIX_KINDS.get(Path(path).suffix)
+    return decompress(data, kind) if kind else data

@@ -41,14 +41,14 @@ def extract(image: bytes) -> tuple[bytes, str]:
         payload = image[start + offset:start + offset + length]
         for magic, kind in _MAGICS:
             if payload.startswith(magic):
-                return _decompress(payload, kind), kind
+                return decompress(payload, kind), kind
     if image[0x38:0x3C] == b"ARM\x64":
         return image, "raw"
     for magic, kind in _MAGICS:
         pos = image.find(magic)
         while pos >= 0:
             try:
-                out = _decompress(image[pos:], kind)
+                out = decompress(image[pos:], kind)
             except ImageError:
                 out = b""
             if out.startswith(ELF_MAGIC):
@@ -57,7 +57,7 @@ def extract(image: bytes) -> tuple[bytes, str]:
     raise ImageError("no compressed kernel payload found")
 
 
-def _decompress(data: bytes, kind: str) -> bytes:
+def decompress(data: bytes, kind: str) -> bytes:
     """Decompress one stream of ``kind``, ignoring trailing bytes."""
     try:
         if kind == "xz":
