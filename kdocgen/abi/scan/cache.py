@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+from ...files import write_if_changed
 from .index import BuildIndex, from_json, to_json
 
 #: Bump when the index content changes, so old cache entries are ignored.
@@ -39,18 +40,15 @@ class IndexCache:
 
     def put(self, key: str, index: BuildIndex) -> None:
         """Store ``index`` (atomically)."""
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(gzip.compress(json.dumps(to_json(index), separators=(",", ":")).encode(), mtime=0))
-        tmp.replace(path)
+        write_if_changed(self.path(key),
+                         gzip.compress(json.dumps(to_json(index), separators=(",", ":")).encode(), mtime=0))
 
 
-def digest_key(paths: list[Path], extra: str = "") -> str:
-    """A key for local inputs: sha256 over their paths, sizes and contents."""
-    h = hashlib.sha256(extra.encode())
-    for path in sorted(paths):
-        for file in sorted(p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()):
-            h.update(str(file).encode())
-            h.update(file.read_bytes())
+def digest_key(origin: str, files: dict[str, bytes]) -> str:
+    """A key for local inputs: sha256 over their origin and the names and contents of the files read."""
+    h = hashlib.sha256(origin.encode())
+    for name in sorted(files):
+        data = files[name]
+        h.update(b"\0%s\0%d\0" % (name.encode(), len(data)))
+        h.update(data)
     return "local-" + h.hexdigest()[:24]

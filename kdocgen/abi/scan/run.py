@@ -35,11 +35,6 @@ class BuildSpec:
     ref: str                   # package[=version][:arch], a path, or a release
     dbg: bool = False          # also read the -dbg package (DWARF, real System.map)
     headers: bool = False      # also read linux-headers (Module.symvers)
-    label: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.ref
 
 
 @dataclass
@@ -136,28 +131,31 @@ class Scanner:
             self._scan_apt(spec, outcome)
             return
         path = Path(spec.ref)
+        if spec.kind != "installed" and not path.exists():
+            raise UnpackError(f"{path}: no such file or directory")
+        start = time.monotonic()
         if spec.kind == "installed":
             key = f"installed-{spec.ref}"
+        elif spec.kind == "deb":
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            key = f"deb-{path.name}-{sha[:24]}"
         else:
-            if not path.exists():
-                raise UnpackError(f"{path}: no such file or directory")
-            key = digest_key([path], "dbg" if spec.dbg else "")
+            art = read_tree(path)
+            key = digest_key(str(path), art.files)
         cached = self.cache.get(key)
         if cached is not None:
             outcome.index, outcome.cached = cached, True
             return
-        start = time.monotonic()
         if spec.kind == "installed":
             art = read_installed(Path("/"), spec.ref)
             build = describe(f"linux-image-{spec.ref}", spec.ref.split("-")[0], "", "installed")
         elif spec.kind == "deb":
-            data = path.read_bytes()
             art = read_deb(data, str(path))
             package, version, arch = (path.name[:-4].split("_") + ["", "", ""])[:3]
             build = describe(package, version, arch, "")
-            build.provenance["sha256"] = hashlib.sha256(data).hexdigest()
+            build.provenance["sha256"] = sha
         else:
-            art = read_tree(path)
             build = Build(id=f"scan:{path.name}", name=path.name, version="", arch="", flavor="",
                           group="Local builds", label=path.name, source="scan", provenance={"directory": str(path)})
         outcome.index = self._index(art, build, outcome)
