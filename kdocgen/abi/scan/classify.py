@@ -49,23 +49,30 @@ class Found:
     file: str = ""
 
 
+def _functions(index: BuildIndex):
+    """``(base name, binary, symbol, clone suffix)`` of every function symbol of the build."""
+    for binary in index.binaries:
+        for func in binary.funcs:
+            if not func.name.startswith(_IGNORED):
+                yield *base_name(func.name), binary, func
+
+
+def function_names(index: BuildIndex) -> set[str]:
+    """The (base) names of the build's functions."""
+    return {name for name, _suffix, _binary, _func in _functions(index)}
+
+
 def symbol_table(index: BuildIndex) -> dict[str, list[Found]]:
     """Function name -> every symbol of it (plain or clone) over all binaries."""
     table: dict[str, list[Found]] = {}
-    for binary in index.binaries:
-        for func in binary.funcs:
-            if func.name.startswith(_IGNORED):
-                continue
-            name, suffix = base_name(func.name)
-            table.setdefault(name, []).append(
-                Found(binary.name, func.name, suffix, func.bind, func.size, func.file))
+    for name, suffix, binary, func in _functions(index):
+        table.setdefault(name, []).append(Found(binary.name, func.name, suffix, func.bind, func.size, func.file))
     return table
 
 
-def classify(index: BuildIndex, wanted: list[Wanted], modules: FileModules,
-             table: dict[str, list[Found]] | None = None) -> dict[Wanted, BuildStatus]:
+def classify(index: BuildIndex, wanted: list[Wanted], modules: FileModules) -> dict[Wanted, BuildStatus]:
     """The status of every wanted symbol in this build."""
-    table = symbol_table(index) if table is None else table
+    table = symbol_table(index)
     return {w: _struct_status(index, w) if w.kind == "struct" else _status(index, w, modules, table.get(w.name, []))
             for w in wanted}
 

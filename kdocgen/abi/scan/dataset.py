@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from ..diff import compute_deltas
 from ..model import AbiData, AbiSymbol
-from .classify import classify, symbol_table
+from ..summary import version_key
+from .classify import classify, function_names
 from .index import BuildIndex
 from .subsystem import FileModules, Wanted
-
-
-def version_key(version: str) -> tuple:
-    """Sort key of a kernel version ("6.12.117" after "6.1.192")."""
-    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.\-+~]", version))
 
 
 def order_builds(indexes: list[BuildIndex]) -> list[BuildIndex]:
@@ -28,7 +22,7 @@ def all_functions(indexes: list[BuildIndex]) -> list[Wanted]:
     """Every function name of every build (for a complete, unrestricted scan)."""
     names: set[str] = set()
     for index in indexes:
-        names.update(symbol_table(index))
+        names.update(function_names(index))
     return [Wanted("function", name) for name in sorted(names)]
 
 
