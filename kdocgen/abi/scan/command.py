@@ -37,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
     from .dataset import all_functions, assemble
     from .fetch import Apt, FetchError
     from .run import CuFilter, Scanner, parse_spec
-    from .subsystem import FileModules
 
     def say(message: str) -> None:
         print(f"kdocgen abi scan: {message}", file=sys.stderr, flush=True)
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         wanted = all_functions(indexes)
     what = "all functions" if args.all else (f"functions of {args.symbols_from}" if args.symbols_from
                                               else f"functions of MAINTAINERS entry {args.subsystem or DEFAULT_SUBSYSTEM!r}")
-    data = assemble(indexes, wanted, modules if modules else FileModules(),
+    data = assemble(indexes, wanted, modules,
                     sources=[f"kdocgen abi scan: {what}, {len(indexes)} builds"])
     try:
         write(data, Path(args.output))
@@ -110,18 +109,18 @@ def _wanted(args, say):
             wanted = wanted_from_list(Path(args.symbols_from))
         except (OSError, UnicodeDecodeError) as err:
             raise _InputError(f"{args.symbols_from}: cannot read: {getattr(err, 'strerror', None) or err}") from None
-        tree = _tree(args, [], say) if args.srctree or os.environ.get("KSRC") else None
+        tree = _tree(args, say) if args.srctree or os.environ.get("KSRC") else None
         files = sorted({w.file for w in wanted if w.file})
         return wanted, read_kbuild(tree, files) if tree else FileModules()
     name = args.subsystem or DEFAULT_SUBSYSTEM
-    tree = _tree(args, None, say, name)
+    tree = _tree(args, say, name)
     try:
         return subsystem_wanted(tree, name, jobs=args.jobs)
     except (SourcesError, LookupError, ValueError) as err:
         raise _InputError(f"MAINTAINERS: {err}") from None
 
 
-def _tree(args, need, say, entry_name: str | None = None) -> Path:
+def _tree(args, say, entry_name: str | None = None) -> Path:
     """The kernel tree: --srctree, KSRC, or the cached linux-source (completed as needed)."""
     from ...sources import SourcesError, kernel_tree
 

@@ -45,7 +45,6 @@ class Binary:
     exports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> (kind, crc)
     compiler: str = ""                          # first .comment string
     btf: bytes = b""                            # the .BTF section
-    modinfo: dict[str, str] = field(default_factory=dict)
 
 
 def open_elf(data: bytes, origin: str) -> ELFFile:
@@ -60,9 +59,8 @@ def read_module(data: bytes, path: str) -> Binary:
     """A module's function symbols, exports with CRCs, .modinfo, BTF and compiler."""
     elf = open_elf(data, path)
     try:
-        modinfo = _modinfo(elf)
-        name = modinfo.get("name") or path.rsplit("/", 1)[-1].split(".ko")[0].replace("-", "_")
-        binary = Binary(name=name, path=path, modinfo=modinfo,
+        name = _modinfo(elf).get("name") or path.rsplit("/", 1)[-1].split(".ko")[0].replace("-", "_")
+        binary = Binary(name=name, path=path,
                         compiler=_comment(elf), btf=section_bytes(elf, ".BTF"))
         symtab = elf.get_section_by_name(".symtab")
         if isinstance(symtab, SymbolTableSection):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
 from itertools import pairwise
 
 _INDEX_START = re.compile(rb"(?=\x00\x00[\x01-\x30]\x00)", re.DOTALL)
@@ -24,20 +23,9 @@ class KallsymsError(Exception):
     """No kallsyms tables found in the image."""
 
 
-@dataclass(frozen=True)
-class Tables:
-    """Where the tables are (offsets into the searched bytes)."""
-
-    names: int
-    num_syms: int
-    markers: int
-    token_table: int
-    token_index: int
-
-
 def recover(blob: bytes) -> list[tuple[str, str]]:
     """``(type letter, name)`` of every symbol, in kallsyms order."""
-    tokens, token_table, _index = _find_tokens(blob)
+    tokens, token_table = _find_tokens(blob)
     for markers, count, width in _marker_candidates(blob, token_table):
         found = _find_names(blob, tokens, markers, count, width)
         if found is not None:
@@ -45,8 +33,8 @@ def recover(blob: bytes) -> list[tuple[str, str]]:
     raise KallsymsError("kallsyms names and markers not found")
 
 
-def _find_tokens(blob: bytes) -> tuple[list[str], int, int]:
-    """The 256 tokens, and where the token table and token index start."""
+def _find_tokens(blob: bytes) -> tuple[list[str], int]:
+    """The 256 tokens, and where the token table starts."""
     for match in _INDEX_START.finditer(blob):
         pos = match.start()
         if pos & 1:
@@ -64,7 +52,7 @@ def _find_tokens(blob: bytes) -> tuple[list[str], int, int]:
             tokens = [blob[table + index[i]:blob.index(b"\x00", table + index[i])].decode("latin-1")
                       for i in range(256)]
             if sum(1 for t in tokens if t) >= 200:     # not some other table of small offsets
-                return tokens, table, pos
+                return tokens, table
     raise KallsymsError("kallsyms token index not found")
 
 
