@@ -8,9 +8,7 @@ absent.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
-KINDS = ("function", "struct", "union", "enum", "typedef", "macro", "var", "doc")
+from dataclasses import dataclass, field
 
 Span = tuple[int, int]
 NO_SPAN: Span = (0, 0)
@@ -103,6 +101,7 @@ class SourceFile:
         return [s for s in self.symbols if s.documented]
 
 
-def to_dict(obj) -> dict:
-    """A JSON-ready dict of any model object."""
-    return asdict(obj)
+def family(kind: str) -> str:
+    """The C domain's name space of a kind: types (struct, union, enum,
+    typedef; Sphinx's "type") share one, everything else the other."""
+    return "type" if kind in ("struct", "union", "enum", "typedef", "type") else "object"

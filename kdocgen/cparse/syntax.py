@@ -119,8 +119,3 @@ def function_parts(declarator: Node | None) -> tuple[Node | None, Node | None]:
         if wrapper.type == "pointer_declarator":
             return node, None
     return node, None
-
-
-def has_type(node: Node, types: frozenset[str] | set[str]) -> bool:
-    """True when a direct child of ``node`` has one of ``types``."""
-    return any(c.type in types for c in node.children)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import SourceFile, Symbol
+from ..model import SourceFile, Symbol, family
 from .entry import other_entry, page_entry
 from .inline import escape_all
 
@@ -47,6 +47,11 @@ def render_page(source: SourceFile, other_symbols: bool = True, site=None) -> st
     return "\n".join(lines) + "\n\n"
 
 
+def file_scope(path: str) -> str:
+    """The C namespace of a file's non-canonical entries (``file_drivers_hv_channel_c``)."""
+    return "file_" + re.sub(r"\W", "_", path)
+
+
 class _Placement:
     """Where a page's entries are declared in Sphinx's single C name space:
     canonical entries globally, others in the file's namespace, and a name
@@ -54,7 +59,7 @@ class _Placement:
 
     def __init__(self, path: str, site):
         self.site = site
-        self.scope = "file_" + re.sub(r"\W", "_", path)
+        self.scope = file_scope(path)
         self.global_names: set[str] = set()
         self.scoped_names: set[str] = set()
 
@@ -88,7 +93,7 @@ def unique_anchor(symbol: Symbol, taken: set[str]) -> str:
 def undocumented(source: SourceFile) -> list[Symbol]:
     """The declarations listed under "Other symbols": each (kind, name) once,
     none that a documented entry already covers, no include guards."""
-    seen = {(_family(s.kind), s.name) for s in source.documented}
+    seen = {(family(s.kind), s.name) for s in source.documented}
     result = []
     for symbol in source.symbols:
         if symbol.documented or not symbol.name or symbol.kind == "doc":
@@ -96,14 +101,9 @@ def undocumented(source: SourceFile) -> list[Symbol]:
         if symbol.kind == "macro" and _INCLUDE_GUARD.match(symbol.name) and not symbol.params \
                 and symbol.decl.strip() == f"#define {symbol.name}":
             continue
-        key = (_family(symbol.kind), symbol.name)
+        key = (family(symbol.kind), symbol.name)
         if key in seen:
             continue
         seen.add(key)
         result.append(symbol)
     return result
-
-
-def _family(kind: str) -> str:
-    """Kinds that share the C domain's name space are one family."""
-    return "type" if kind in ("struct", "union", "enum", "typedef") else "object"

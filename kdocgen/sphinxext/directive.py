@@ -31,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import nested_parse_with_titles
 
 from ..model import SourceFile, Symbol
-from ..render.entry import directive_entry
+from ..render.entry import directive_entry, scoped
 from .parsed import ParsedFiles
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class KernelDocDirective(SphinxDirective):
             # The file's API page holds the canonical entries; these go in a
             # namespace of this document so the C domain has no duplicates.
             scope = "doc_" + re.sub(r"\W", "_", self.env.docname)
-            lines = [f".. c:namespace-push:: {scope}", ""] + lines + [".. c:namespace-pop::", ""]
+            lines = scoped(lines, scope) + [""]
         content = StringList()
         origin = str(tree / relpath)
         for index, line in enumerate(lines):

@@ -25,7 +25,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import __version__
-from ..model import SourceFile, Symbol
+from ..model import SourceFile, Symbol, family
 from ..render.write import page_path
 from .parsed import ParsedFiles, parsed_files
 from .site import src_file_of
@@ -43,7 +43,6 @@ MAX_VIEW_BYTES = 16 << 20
 _KINDS_OF_OBJTYPE = {"function": ("function",), "macro": ("macro",), "struct": ("struct",),
                      "union": ("union",), "enum": ("enum",), "type": ("typedef",),
                      "var": ("var",), "member": ("var",)}
-_TYPE_KINDS = frozenset({"struct", "union", "enum", "typedef", "type"})
 
 
 def setup_sourceview(app) -> None:
@@ -205,10 +204,6 @@ def add_link(sig: addnodes.desc_signature, uri: str) -> None:
     (lines[-1] if lines else sig).append(ref)
 
 
-def _family(kind: str) -> str:
-    return "type" if kind in _TYPE_KINDS else "object"
-
-
 class SymbolMatcher:
     """Finds the symbol of each signature of a page, in page order."""
 
@@ -233,8 +228,8 @@ class SymbolMatcher:
         if not candidates:
             return 0
         kinds = _KINDS_OF_OBJTYPE.get(objtype, ())
-        family = _family(kinds[0] if kinds else objtype)
-        best = min(candidates, key=lambda s: (s.kind not in kinds, _family(s.kind) != family,
+        wanted = family(kinds[0] if kinds else objtype)
+        best = min(candidates, key=lambda s: (s.kind not in kinds, family(s.kind) != wanted,
                                               id(s) in self.used))
         self.used.add(id(best))
         return best.line
