@@ -17,8 +17,10 @@ _OBJECT_TYPE = {"c:function": ("function", "function"), "c:macro": ("macro", "ma
                 "c:type": ("type", "type"), "c:var": ("member", "var")}
 
 
-_ID_ATTRIBUTES = tuple(ATTRIBUTE_WORDS)
-_PAREN_ATTRIBUTES = tuple(w for w in ATTRIBUTE_CALLS if w != "__attribute__")
+#: The kernel's attribute macros as the C domain takes them (the Sphinx
+#: extension adds the same lists to the configuration).
+C_ID_ATTRIBUTES = tuple(ATTRIBUTE_WORDS)
+C_PAREN_ATTRIBUTES = tuple(w for w in ATTRIBUTE_CALLS if w != "__attribute__")
 _EXTRA_KEYWORDS = ["alignas", "alignof", "bool", "complex", "imaginary", "noreturn", "static_assert",
                    "thread_local"]
 
@@ -28,8 +30,8 @@ def _config(signature: str) -> SimpleNamespace:
     only the attribute macros that occur in ``signature``: the parser tries
     every listed attribute at every declaration specifier, so the full
     lists (~150 words) made each check cost milliseconds."""
-    return SimpleNamespace(c_id_attributes=[w for w in _ID_ATTRIBUTES if w in signature],
-                           c_paren_attributes=[w for w in _PAREN_ATTRIBUTES if w in signature],
+    return SimpleNamespace(c_id_attributes=[w for w in C_ID_ATTRIBUTES if w in signature],
+                           c_paren_attributes=[w for w in C_PAREN_ATTRIBUTES if w in signature],
                            c_extra_keywords=_EXTRA_KEYWORDS,
                            c_maximum_signature_line_length=None)
 

@@ -16,6 +16,8 @@ from .entry import other_entry, page_entry
 from .inline import escape_all
 
 HEADER = ".. -*- coding: utf-8; mode: rst -*-"
+#: The comment on every generated page's second line: ``.. src-file: PATH``.
+SRC_FILE_MARK = "src-file:"
 FOOTER = ".. This file was automatic generated / don't edit."
 OTHER_TITLE = "Other symbols"
 _INCLUDE_GUARD = re.compile(r"^_*[A-Z0-9_]+_H(?:_\w*)?_*$")
@@ -26,7 +28,7 @@ def render_page(source: SourceFile, other_symbols: bool = True, site=None) -> st
 
     ``site`` (a :class:`kdocgen.site.index.SiteIndex`) makes labels unique
     across a site and marks non-canonical entries ``:no-index:``."""
-    lines = [HEADER, f".. src-file: {source.path}", ""]
+    lines = [HEADER, f".. {SRC_FILE_MARK} {source.path}", ""]
     if site is not None:  # in a site every page needs its own title: the file
         rule = "#" * len(escape_all(source.path))
         lines += [rule, escape_all(source.path), rule, ""]

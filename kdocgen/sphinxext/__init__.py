@@ -8,7 +8,7 @@ kernel prototypes parse without warnings.
 from __future__ import annotations
 
 from .. import __version__
-from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
+from ..render.cdomain import C_ID_ATTRIBUTES, C_PAREN_ATTRIBUTES
 from .abi import setup_abi
 from .cpurge import setup_cpurge
 from .directive import KernelDocDirective
@@ -22,8 +22,8 @@ from .userabi import setup_userabi
 
 def _teach_c_domain(app, config) -> None:
     """Add the kernel's attribute macros to the C domain's lists."""
-    words = [w for w in ATTRIBUTE_WORDS if w not in config.c_id_attributes]
-    calls = [w for w in ATTRIBUTE_CALLS if w not in config.c_paren_attributes and w != "__attribute__"]
+    words = [w for w in C_ID_ATTRIBUTES if w not in config.c_id_attributes]
+    calls = [w for w in C_PAREN_ATTRIBUTES if w not in config.c_paren_attributes]
     config.c_id_attributes = list(config.c_id_attributes) + words
     config.c_paren_attributes = list(config.c_paren_attributes) + calls
 

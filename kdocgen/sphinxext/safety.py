@@ -33,8 +33,8 @@ from sphinx.directives.other import Include
 from sphinx.directives.patches import CSVTable, Figure
 from sphinx.roles import specific_docroles
 
-#: The first lines of every page kdocgen generates (see render/page.py).
-PAGE_MARK = "src-file:"
+from ..render.page import SRC_FILE_MARK
+
 C_SUFFIXES = (".c", ".h")
 #: Link targets allowed in restricted text: these schemes, or no scheme.
 _SAFE_URI = re.compile(r"(?:https?|ftp|mailto):|[^:]*(?:[/?#]|$)", re.IGNORECASE)
@@ -46,7 +46,7 @@ def _is_generated_page(path: str) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as page:
             page.readline()
-            return page.readline().startswith(".. " + PAGE_MARK)
+            return page.readline().startswith(".. " + SRC_FILE_MARK)
     except OSError:
         return False
 

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from docutils import nodes
 from sphinx import addnodes
 
+from ..render.page import SRC_FILE_MARK
 from .parsed import parsed_files
 
 REPORT = "_kdocgen/xref-report.json"
@@ -34,7 +35,7 @@ def src_file_of(doctree: nodes.Node) -> str | None:
     """The ``.. src-file: PATH`` comment of a generated page, if any."""
     for comment in doctree.findall(nodes.comment):
         text = comment.astext().strip()
-        if text.startswith("src-file:"):
+        if text.startswith(SRC_FILE_MARK):
             return text.split(":", 1)[1].strip()
     return None
 
