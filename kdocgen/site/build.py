@@ -80,7 +80,8 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     user_abi = write_abi_pages(plan, sources, index, out, progress)
     written += user_abi.written
     figures["abi_errors"] = user_abi.errors
-    landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)])
+    landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)],
+                             out.name)
     landing += user_abi.toctree
     if abi is not None:
         from ..abi.overview import ABI_JSON, landing_text, write_abi_site

@@ -28,8 +28,9 @@ def _facts(plan) -> list[str]:
     return out
 
 
-def render_landing(plan, sources: list[SourceFile], figures: dict, doc_pages: list[str]) -> str:
-    """The landing page text."""
+def render_landing(plan, sources: list[SourceFile], figures: dict, doc_pages: list[str],
+                   page_dir: str = "source") -> str:
+    """The landing page text (``page_dir``: the folder of the generated pages)."""
     title = escape_all(plan.title)
     lines = [title, "=" * len(title), ""]
     lines += _facts(plan) + [""]
@@ -56,7 +57,7 @@ def render_landing(plan, sources: list[SourceFile], figures: dict, doc_pages: li
         lines += [f"   {name}" for name in doc_pages] + [""]
     lines += [".. toctree::", "   :maxdepth: 1", "   :caption: Source files", ""]
     for source in sorted(sources, key=lambda s: s.path):
-        docname = page_path_docname(source.path)
+        docname = page_path_docname(source.path, page_dir)
         lines.append(f"   {source.path} <{docname}>")
     lines.append("")
     return "\n".join(lines) + "\n"
