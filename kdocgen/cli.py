@@ -45,7 +45,7 @@ def _tree(args, files: list[str]) -> Path:
         return tree
     from .sources import SourcesError, kernel_tree
     try:
-        return kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS", *files])
+        return kernel_tree(need=["MAINTAINERS", *files])
     except SourcesError as err:
         raise SystemExit(f"kdocgen: {err}")
 
@@ -116,21 +116,19 @@ def cmd_rst(args) -> int:
 
 def cmd_site(args) -> int:
     """kdocgen site: write the Sphinx source of a subsystem's site."""
-    from .maintainers import need_for_entry, find_entry, read_maintainers
+    from .maintainers import subsystem_tree
     from .site.build import DEFAULT_SUBSYSTEM, build_site_source, plan_site
     from .sources import SourcesError, kernel_tree
     files = args.files.split() if args.files else None
     try:
+        entry = None
         if args.srctree:
             tree = Path(args.srctree)
+        elif files:
+            tree = kernel_tree(need=["MAINTAINERS", "Documentation/", *files])
         else:
-            tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS"])
-            need = list(files or [])
-            if not files:
-                entry = find_entry(read_maintainers(tree), args.subsystem or DEFAULT_SUBSYSTEM)
-                need += need_for_entry(entry)
-            tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS", "Documentation/", *need])
-        plan = plan_site(tree, args.subsystem, files)
+            tree, entry = subsystem_tree(args.subsystem or DEFAULT_SUBSYSTEM, ["Documentation/"])
+        plan = plan_site(tree, args.subsystem, files, entry)
         plan.abi_scan = args.abi_scan
     except SourcesError as err:
         print(f"kdocgen site: {err}", file=sys.stderr)
@@ -172,15 +170,15 @@ def cmd_lint(args) -> int:
     from .lint.run import expand_paths, lint
     try:
         if args.subsystem:
-            from .maintainers import entry_files, find_entry, need_for_entry, read_maintainers
+            from .maintainers import entry_files, find_entry, read_maintainers, subsystem_tree
             from .userabi.site import abi_files_of
-            from .sources import SourcesError, kernel_tree
+            from .sources import SourcesError
             try:
-                tree = Path(args.srctree) if args.srctree else kernel_tree(os.environ.get("KSRC") or None)
-                entry = find_entry(read_maintainers(tree), args.subsystem)
-                if not args.srctree:
-                    tree = kernel_tree(os.environ.get("KSRC") or None,
-                                       need=["MAINTAINERS", "include/", *need_for_entry(entry)])
+                if args.srctree:
+                    tree = Path(args.srctree)
+                    entry = find_entry(read_maintainers(tree), args.subsystem)
+                else:
+                    tree, entry = subsystem_tree(args.subsystem, ["include/"])
                 files = entry_files(tree, entry) + abi_files_of(tree, entry)
             except SourcesError as err:
                 print(f"kdocgen lint: {err}", file=sys.stderr)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from kdocgen.sources import SourcesError
+from kdocgen.sources import SourcesError, kernel_tree
 
 _FIELD = re.compile(r"([A-Z]):[ \t]*(.*?)\s*\Z")
 _WILD = re.compile(r"[*?\[]")
@@ -264,6 +264,15 @@ def need_for_entry(entry: Entry) -> list[str]:
     converted.
     """
     return sorted({p if p.endswith(("/", "*")) else p + "*" for p in entry.files})
+
+
+def subsystem_tree(name: str, extra: Iterable[str] = (), progress=None) -> tuple[Path, Entry]:
+    """The kernel tree ($KSRC, or the Debian cache completed as needed)
+    holding MAINTAINERS entry ``name``'s files and the ``extra`` need
+    patterns, and the entry itself (LookupError when there is none)."""
+    tree = kernel_tree(need=["MAINTAINERS"], progress=progress)
+    entry = find_entry(read_maintainers(tree), name)
+    return kernel_tree(need=["MAINTAINERS", *need_for_entry(entry), *extra], progress=progress), entry
 
 
 # ------------------------------------------------------------- tree walking

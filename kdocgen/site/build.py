@@ -43,12 +43,14 @@ class SitePlan:
     abi_scan: bool = False  # also ABI files naming the code's sysfs/debugfs roots
 
 
-def plan_site(tree: Path, subsystem: str | None = None, files: list[str] | None = None) -> SitePlan:
-    """The files of a site: explicit ``files``, else a MAINTAINERS entry's."""
+def plan_site(tree: Path, subsystem: str | None = None, files: list[str] | None = None,
+              entry: Entry | None = None) -> SitePlan:
+    """The files of a site: explicit ``files``, else a MAINTAINERS entry's
+    (``entry`` when already found, else ``subsystem`` read from the tree)."""
     tree = Path(tree)
     if files:
         return SitePlan(tree, "Selected files", sorted(dict.fromkeys(files)))
-    entry = find_entry(read_maintainers(tree), subsystem or DEFAULT_SUBSYSTEM)
+    entry = entry or find_entry(read_maintainers(tree), subsystem or DEFAULT_SUBSYSTEM)
     all_docs = entry_docs(tree, entry)
     docs = [d for d in all_docs if d.endswith(".rst")]
     return SitePlan(tree, entry.name, entry_files(tree, entry), docs, entry, [d for d in all_docs if is_abi_file(d)])

@@ -112,29 +112,38 @@ def _wanted(args, say):
         tree = _tree(args, say) if args.srctree or os.environ.get("KSRC") else None
         files = sorted({w.file for w in wanted if w.file})
         return wanted, read_kbuild(tree, files) if tree else FileModules()
-    name = args.subsystem or DEFAULT_SUBSYSTEM
-    tree = _tree(args, say, name)
+    tree, entry = _subsystem_tree(args, say, args.subsystem or DEFAULT_SUBSYSTEM)
     try:
-        return subsystem_wanted(tree, name, jobs=args.jobs)
+        return subsystem_wanted(tree, entry, jobs=args.jobs)
     except (SourcesError, LookupError, ValueError) as err:
         raise _InputError(f"MAINTAINERS: {err}") from None
 
 
-def _tree(args, say, entry_name: str | None = None) -> Path:
-    """The kernel tree: --srctree, KSRC, or the cached linux-source (completed as needed)."""
+def _tree(args, say) -> Path:
+    """The kernel tree: --srctree, KSRC, or the cached linux-source."""
     from ...sources import SourcesError, kernel_tree
 
     if args.srctree:
         return Path(args.srctree)
     try:
-        tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS"], progress=say)
-        if entry_name:
-            from ...maintainers import find_entry, need_for_entry, read_maintainers
-            entry = find_entry(read_maintainers(tree), entry_name)
-            patterns = need_for_entry(entry)
-            dirs = sorted({p.rsplit("/", 1)[0] + "/Makefile" for p in patterns
-                           if p.endswith(("/", ".c*")) and "include/" not in p})
-            tree = kernel_tree(os.environ.get("KSRC") or None, need=["MAINTAINERS", *patterns, *dirs], progress=say)
-        return tree
+        return kernel_tree(need=["MAINTAINERS"], progress=say)
+    except SourcesError as err:
+        raise _InputError(str(err)) from None
+
+
+def _subsystem_tree(args, say, name: str):
+    """The tree holding MAINTAINERS entry ``name``'s files and the Makefiles
+    of their directories (file -> module map), and the entry."""
+    from ...maintainers import find_entry, need_for_entry, read_maintainers, subsystem_tree
+    from ...sources import SourcesError, kernel_tree
+
+    try:
+        if args.srctree:
+            tree = Path(args.srctree)
+            return tree, find_entry(read_maintainers(tree), name)
+        tree, entry = subsystem_tree(name, progress=say)
+        dirs = sorted({p.rsplit("/", 1)[0] + "/Makefile" for p in need_for_entry(entry)
+                       if p.endswith(("/", ".c*")) and "include/" not in p})
+        return kernel_tree(need=["MAINTAINERS", *need_for_entry(entry), *dirs], progress=say), entry
     except (SourcesError, LookupError, ValueError) as err:
         raise _InputError(str(err)) from None

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ...maintainers import Entry
+
 _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()-]+?)-(y|m|objs|\$\([A-Za-z0-9_]+\)|\$\(subst [^)]*\)\))\s*[:+]?=\s*(.*)$")
 
 
@@ -105,12 +107,11 @@ def wanted_from_list(path: Path) -> list[Wanted]:
     return out
 
 
-def subsystem_wanted(tree: Path, entry_name: str, jobs: int = 1) -> tuple[list[Wanted], FileModules]:
+def subsystem_wanted(tree: Path, entry: Entry, jobs: int = 1) -> tuple[list[Wanted], FileModules]:
     """The functions of a MAINTAINERS entry's files and their files' modules."""
     from ...extract import extract_many
-    from ...maintainers import entry_files, find_entry, read_maintainers
+    from ...maintainers import entry_files
 
-    entry = find_entry(read_maintainers(tree), entry_name)
     files = entry_files(tree, entry)
     sources = list(extract_many(tree, files, jobs=jobs))
     return wanted_from_sources(sources), read_kbuild(tree, files)
