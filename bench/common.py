@@ -19,7 +19,6 @@ RESULTS = REPO / "bench" / "results"
 TREE_NEEDS = ["*.c", "*.h", "Documentation/", "scripts/kernel-doc", "MAINTAINERS"]
 KDOC_DIRECTIVE_RE = re.compile(r"^\s*\.\.\s+kernel-doc::[ \t]*(\S+)", re.M)
 DOC_START_RE = re.compile(rb"^/\*\*[ \t\r\f\v]*$", re.M)
-CHUNK = 500
 
 
 def resolve_tree(srctree: str | None) -> Path:
@@ -27,14 +26,10 @@ def resolve_tree(srctree: str | None) -> Path:
     if srctree:
         tree = Path(srctree).resolve()
     else:
-        try:
-            from kdocgen.sources import kernel_tree
-        except ImportError:
-            sys.exit("error: no --srctree given and kdocgen.sources.kernel_tree() is not "
-                     "available yet; pass --srctree /path/to/linux")
+        from kdocgen.sources import SourcesError, kernel_tree
         try:
             tree = Path(kernel_tree(need=TREE_NEEDS)).resolve()
-        except Exception as exc:  # the tree helper reports its own error types
+        except SourcesError as exc:
             sys.exit(f"error: cannot get a kernel tree: {exc}")
     if not (tree / "scripts" / "kernel-doc").is_file():
         sys.exit(f"error: {tree} has no scripts/kernel-doc")
@@ -124,36 +119,20 @@ def kdocgen_env() -> dict:
     return env
 
 
-def kdocgen_supports(option: str, sub: str = "json") -> bool | None:
-    """Whether ``kdocgen SUB -h`` mentions ``option``; None if SUB is unavailable."""
-    res = subprocess.run([sys.executable, "-m", "kdocgen", sub, "-h"], capture_output=True,
-                         text=True, env=kdocgen_env(), cwd=REPO)
-    if res.returncode != 0:
-        return None
-    return option in res.stdout
-
-
 def kdocgen_commands(tree: Path, files: list[str], jobs: int, sub: str = "json",
                      extra: list[str] | None = None) -> tuple[list[list[str]], list[str]]:
-    """Command lines that run ``kdocgen SUB`` on ``files``; (commands, temp files).
-
-    Uses ``--files-from`` when kdocgen supports it, else chunks of 500 files.
-    """
+    """The command line that runs ``kdocgen SUB`` on ``files`` (listed in a
+    temporary file given with ``--files-from``); (commands, temp files)."""
     base = [sys.executable, "-m", "kdocgen", sub, "--srctree", str(tree),
             "--jobs", str(jobs)] + (extra or [])
-    if kdocgen_supports("--files-from", sub):
-        fd, name = tempfile.mkstemp(prefix="kdocgen-files-", suffix=".txt")
-        with os.fdopen(fd, "w") as fh:
-            fh.write("\n".join(files) + "\n")
-        return [base + ["--files-from", name]], [name]
-    return [base + files[i:i + CHUNK] for i in range(0, len(files), CHUNK)], []
+    fd, name = tempfile.mkstemp(prefix="kdocgen-files-", suffix=".txt")
+    with os.fdopen(fd, "w") as fh:
+        fh.write("\n".join(files) + "\n")
+    return [base + ["--files-from", name]], [name]
 
 
 def run_kdocgen_json(tree: Path, files: list[str], jobs: int) -> dict:
     """Run ``kdocgen json`` on ``files`` and merge the JSON outputs."""
-    if kdocgen_supports("--srctree") is None:
-        sys.exit("error: `python -m kdocgen json` is not available yet "
-                 "(use --reference-only, or --kdocgen-json FILE to compare a saved output)")
     cmds, temps = kdocgen_commands(tree, files, jobs)
     merged: dict = {"files": [], "warnings": []}
     try:
@@ -172,8 +151,6 @@ def run_kdocgen_json(tree: Path, files: list[str], jobs: int) -> dict:
 
 def write_result(path: str, data: dict) -> None:
     """Write a benchmark's figures as JSON and say where."""
-    import json
-    from pathlib import Path
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(data, indent=1))
     print(f"\nwrote {path}")

@@ -17,7 +17,6 @@ the largest single process (from ``os.wait4``):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
 from bench.common import (files_with_doc_comments, kdocgen_commands,  # noqa: E402
-                          kdocgen_env, kdocgen_supports, parallel, resolve_tree, sample, REPO)
+                          kdocgen_env, parallel, resolve_tree, sample, REPO)
 
 BATCH = 200
 TIME = Path("/usr/bin/time")
@@ -97,11 +96,8 @@ def kerneldoc_cmds(tree: Path, files: list[str], batch: int, extra: list[str]) -
     return [["perl", script, *extra, *files[i:i + batch]] for i in range(0, len(files), batch)]
 
 
-def kdocgen_phase(label: str, sub: str, tree: Path, files: list[str], jobs: int) -> dict | None:
+def kdocgen_phase(label: str, sub: str, tree: Path, files: list[str], jobs: int) -> dict:
     """Measure ``kdocgen SUB`` on ``files`` (sequential chunks, each --jobs N)."""
-    if kdocgen_supports("--jobs", sub) is None:
-        print(f"{label}: skipped, `python -m kdocgen {sub}` is not available", file=sys.stderr)
-        return None
     cmds, temps = kdocgen_commands(tree, files, jobs, sub)
     try:
         res = phase(label, cmds, REPO, 1, kdocgen_env(), rss=True)
