@@ -13,7 +13,7 @@ import bisect
 import re
 from typing import Callable
 
-from ..model import Diagnostic, Member, Symbol
+from ..model import Diagnostic, Member, Section, Symbol
 from .comment import DESCRIPTION, RETURN, DocComment, Note, read_inline_docs
 
 _VOID_RETURN = re.compile(r"void\s*\w*\s*$")
@@ -115,10 +115,9 @@ def _check(path, doc, symbol, candidates, lines, diagnostics) -> Symbol | None:
         if symbol.kind == "typedef" and symbol.is_pointer_typedef and symbol.name == doc.name:
             pass  # kernel-doc documents "foo_t - ..." over a function typedef
         elif symbol.kind not in ("function", "macro"):
-            if symbol.name != doc.name:
-                warn("cannot-understand", f"cannot understand function prototype: '{symbol.decl}'")
-                return None
             warn("cannot-understand", f"cannot understand function prototype: '{symbol.decl}'")
+            if symbol.name != doc.name:
+                return None
         elif _bare(symbol.name) != _bare(doc.name) and symbol.name != f"trace_{doc.name}":
             # kernel-doc reads the prototype's parameters (warning about the
             # undescribed ones) before it notices the other name.
@@ -274,7 +273,7 @@ def _doc_block(path: str, doc: DocComment) -> Symbol:
     body = doc.sections[0].body if doc.sections else ""
     return Symbol(kind="doc", name=doc.name, path=path, comment_span=(doc.start, doc.end),
                   decl_span=(doc.start, doc.end), documented=True,
-                  sections=[type(doc.sections[0])(DESCRIPTION, body.rstrip("\n"), doc.name_line + 1)]
+                  sections=[Section(DESCRIPTION, body.rstrip("\n"), doc.name_line + 1)]
                   if doc.sections else [])
 
 

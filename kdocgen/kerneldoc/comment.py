@@ -67,9 +67,9 @@ class DocComment:
     sections: list[Section] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
-    def add_section(self, title: str, body: str, line: int, notes: list[Note] | None = None) -> None:
+    def add_section(self, title: str, body: str, line: int) -> None:
         """Store a section or a parameter description, as kernel-doc does."""
-        store_section(self, title, body, line, self.notes if notes is None else notes)
+        store_section(self, title, body, line, self.notes)
 
 
 def store_section(doc: DocComment, title: str, body: str, line: int, notes: list[Note]) -> None:
