@@ -62,7 +62,7 @@ _ENUMERATED = re.compile(r"^(\s*)(\d+[.)]|#\.|\(\d+\))(\s+)")
 _FIELD = re.compile(r"^(\s*):([\w .-]+):(\s|$)")
 _TABLE_BORDER = re.compile(r"^\s*(?:[=+-]{3,}[ =+-]*|\+[-=+]+\+)\s*$")
 _TABLE_ROW = re.compile(r"^\s*[|+].*[|+]\s*$")
-_SECTION_RULE = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
+SECTION_RULE = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
 
 ROLE_OF_KIND = {"struct": "c:struct", "union": "c:union", "enum": "c:enum", "typedef": "c:type"}
 
@@ -195,7 +195,7 @@ def text_to_rst(body: str) -> list[str]:
         if _TABLE_BORDER.match(line) or _TABLE_ROW.match(line) and _in_table(lines, index):
             result.append(line)
             continue
-        if _SECTION_RULE.match(line) and index > 0 and lines[index - 1].strip():
+        if SECTION_RULE.match(line) and index > 0 and lines[index - 1].strip():
             result.append(line)
             continue
         converted = _line_to_rst(line)

@@ -10,14 +10,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..render.check import check_rst
-from ..render.inline import escape_all, safe_directive
+from ..render.inline import SECTION_RULE, escape_all, safe_directive
 from .attributes import CodeAttribute, Handler
 from .link import BY_NAME, DIRECTORY, MATCHED, NOT_FOUND, AbiLinks, Match
 from .parse import LEVELS, AbiEntry
 
 ABI_DIR = "userabi"
 REPORT = "report"
-_SECTION_RULE = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
 _LEVEL_TEXT = {
     "stable": "Interfaces their developers declared stable: user space may rely on them without "
               "restriction, and they stay compatible for at least two years.",
@@ -108,7 +107,7 @@ def description(text: str) -> list[str]:
     """An entry's description: its reST when docutils reads it cleanly (and
     it holds no section titles or unsafe directives), else verbatim."""
     lines = text.split("\n")
-    risky = any(_SECTION_RULE.match(line) for line in lines) or \
+    risky = any(SECTION_RULE.match(line) for line in lines) or \
         any(line.lstrip().startswith("..") and not safe_directive(line) for line in lines)
     if text.strip() and not risky and not check_rst(text):
         return lines
@@ -248,18 +247,19 @@ _RULE_TEXT = [
 ]
 
 
-def render_pages(links: AbiLinks, targets: SiteTargets) -> dict[str, str]:
-    """Every ABI page: ``{name: text}`` (``stable``, ..., ``report``)."""
-    labels = Labels.of(links)
+def render_pages(links: AbiLinks, targets: SiteTargets, labels: Labels | None = None) -> dict[str, str]:
+    """Every ABI page: ``{name: text}`` (``stable``, ..., ``report``);
+    ``labels`` (default: :meth:`Labels.of` ``links``) as :func:`backlinks` got."""
+    labels = labels or Labels.of(links)
     pages = {level: render_level_page(links, level, labels, targets) for level in levels_present(links)}
     pages[REPORT] = render_report_page(links, labels, targets)
     return pages
 
 
-def backlinks(links: AbiLinks) -> dict[str, dict[str, list[list[str]]]]:
+def backlinks(links: AbiLinks, labels: Labels | None = None) -> dict[str, dict[str, list[list[str]]]]:
     """For the Sphinx extension: ``{c path: {function: [[label, text], ...]}}``,
     from each show/store function to the ABI it implements."""
-    labels = Labels.of(links)
+    labels = labels or Labels.of(links)
     found: dict[str, dict[str, list[list[str]]]] = {}
     for attribute in links.scan.attributes:
         matches = links.documenting(attribute)

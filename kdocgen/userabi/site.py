@@ -4,16 +4,16 @@ Sphinx extension need."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import SourceFile
 from ..files import write_if_changed
+from ..render.page import file_scope
 from .attributes import scan_attributes
 from .link import AbiLinks, link_abi
 from .parse import abi_files_under_roots, is_abi_file, read_abi_file
-from .render import ABI_DIR, SiteTargets, backlinks, render_pages
+from .render import ABI_DIR, Labels, SiteTargets, backlinks, render_pages
 
 
 @dataclass
@@ -23,7 +23,6 @@ class AbiSite:
     written: list[str] = field(default_factory=list)  # relative to OUT
     toctree: str = ""  # appended to the landing page
     backlinks: dict = field(default_factory=dict)  # for _site.json: ABI files, functions' links
-    links: AbiLinks | None = None
     errors: int = 0  # error messages on the ABI files (bad input: the command fails)
 
 
@@ -42,7 +41,7 @@ def _function_targets(sources: list[SourceFile], index) -> dict[tuple[str, str],
     from ..site.index import entry_symbols
     targets = {}
     for source in sources:
-        scope = "file_" + re.sub(r"\W", "_", source.path)
+        scope = file_scope(source.path)
         for symbol in entry_symbols(source):
             if symbol.kind == "function":
                 canonical = index.is_canonical(symbol)
@@ -68,11 +67,12 @@ def write_abi_pages(plan, sources: list[SourceFile], index, out: Path, progress)
              f"directories, {figures['not-found']} not found; {figures['undocumented']} attributes "
              "undocumented")
     targets = SiteTargets(out.name, _function_targets(sources, index), frozenset(plan.files))
+    labels = Labels.of(links)
     site = AbiSite(errors=sum(m.severity == "error" for abi in links.files for m in abi.messages),
-                   links=links, backlinks={"abi_files": [f.path for f in links.files],
-                                           "functions": backlinks(links)})
+                   backlinks={"abi_files": [f.path for f in links.files],
+                              "functions": backlinks(links, labels)})
     toc = [".. toctree::", "   :maxdepth: 1", "   :caption: User-space ABI", ""]
-    for name, text in render_pages(links, targets).items():
+    for name, text in render_pages(links, targets, labels).items():
         write_if_changed(out / ABI_DIR / f"{name}.rst", text)
         site.written.append(f"{ABI_DIR}/{name}.rst")
         toc.append(f"   {targets.docname(name)}")
