@@ -13,15 +13,9 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
-from .site import src_file_of
+from .site import entry_name, src_file_of
 
 CSS_FILE = "kdocgen-userabi.css"
-
-
-def _function_name(desc: addnodes.desc) -> str | None:
-    for name in desc.findall(addnodes.desc_name):
-        return name.astext().strip()
-    return None
 
 
 def _abi_line(pairs: list[list[str]]) -> nodes.paragraph:
@@ -50,19 +44,17 @@ def add_abi_backlinks(app, doctree: nodes.document) -> None:
     for desc in doctree.findall(addnodes.desc):
         if desc.get("domain") != "c" or desc.get("objtype") != "function":
             continue
-        pairs = functions.get(_function_name(desc) or "")
+        pairs = functions.get(entry_name(desc) or "")
         content = next(desc.findall(addnodes.desc_content), None)
         if pairs and content is not None:
             content += _abi_line(pairs)
 
 
 def add_style(app) -> None:
-    """builder-inited: the badge style sheet for HTML output."""
+    """builder-inited: the badge style sheet for HTML output (its folder is
+    the source views' static folder, which they add to the HTML output)."""
     if getattr(app.builder, "format", "") != "html":
         return
-    from .sourceview import STATIC_DIR
-    if str(STATIC_DIR) not in map(str, app.config.html_static_path):
-        app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
     app.add_css_file(CSS_FILE)
 
 
