@@ -8,47 +8,36 @@ from pathlib import Path
 
 from ..userabi.link import NOT_FOUND
 from ..userabi.site import abi_links
-from .checks import column_of
+from .checks import _line, column_of
 from .finding import Finding
 from .rules import rule
 
 
-def _lines(tree: Path, path: str, cache: dict[str, list[str]]) -> list[str]:
-    if path not in cache:
-        try:
-            cache[path] = (tree / path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            cache[path] = []
-    return cache[path]
-
-
-def _finding(rule_id: str, severity: str, tree: Path, path: str, line: int, word: str, message: str,
-             symbol: str, cache: dict[str, list[str]]) -> Finding:
-    lines = _lines(tree, path, cache)
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
+def _finding(rule_id: str, severity: str, lines: list[str], path: str, line: int, word: str, message: str,
+             symbol: str) -> Finding:
+    text = _line(lines, line)
     return Finding(rule_id, severity, path, max(line, 1), column_of(text, word), message, symbol, text.strip())
 
 
 def abi_findings(tree: Path, c_files: list[str], abi_files: list[str]) -> list[Finding]:
     """Findings of the ABI files against the attributes of ``c_files``."""
-    tree = Path(tree)
-    links = abi_links(tree, c_files, abi_files)
-    cache: dict[str, list[str]] = {}
+    links = abi_links(Path(tree), c_files, abi_files)
+    abi_lines = {abi.path: abi.lines for abi in links.files}
     found = []
     for abi in links.files:
         for msg in abi.messages:
             severity = "error" if msg.severity == "error" else rule("abi-malformed").severity
-            found.append(_finding("abi-malformed", severity, tree, msg.path, msg.line, "", msg.message, "", cache))
+            found.append(_finding("abi-malformed", severity, abi.lines, msg.path, msg.line, "", msg.message, ""))
     for match in links.matches:
         if match.status == NOT_FOUND:
-            found.append(_finding("abi-attribute-not-found", rule("abi-attribute-not-found").severity, tree,
-                                  match.entry.file, match.what.line, match.what.path,
-                                  f"'{match.what.path}' is documented but no attribute of the checked code "
-                                  "defines it", match.what.path, cache))
+            found.append(_finding("abi-attribute-not-found", rule("abi-attribute-not-found").severity,
+                                  abi_lines.get(match.entry.file, []), match.entry.file, match.what.line,
+                                  match.what.path, f"'{match.what.path}' is documented but no attribute of "
+                                  "the checked code defines it", match.what.path))
     for attribute in links.undocumented:
         what = "debugfs file" if attribute.kind == "debugfs" else f"sysfs {attribute.kind} attribute"
-        found.append(_finding("abi-undocumented-attribute", rule("abi-undocumented-attribute").severity, tree,
-                              attribute.path, attribute.line, attribute.name,
-                              f"{what} '{attribute.name}' ({attribute.written}) is not documented in "
-                              "the Documentation/ABI files checked", attribute.name, cache))
+        found.append(_finding("abi-undocumented-attribute", rule("abi-undocumented-attribute").severity,
+                              links.scan.lines.get(attribute.path, []), attribute.path, attribute.line,
+                              attribute.name, f"{what} '{attribute.name}' ({attribute.written}) is not "
+                              "documented in the Documentation/ABI files checked", attribute.name))
     return found

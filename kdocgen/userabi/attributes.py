@@ -31,6 +31,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from ..cparse.syntax import declared_name, end_line_of, line_of, new_parser
+from ..extract import one_line_end
 from ..model import Diagnostic
 
 #: where a kind of attribute lives
@@ -95,6 +96,8 @@ class AttributeScan:
     attributes: list[CodeAttribute] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)
     messages: list[Diagnostic] = field(default_factory=list)
+    #: the lines of the files with attributes (line N at [N - 1]), for snippets
+    lines: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -264,28 +267,16 @@ class _Scanner:
         self.file.attributes.append(attribute)
 
     def _statement(self, node: Node) -> None:
+        if node.type == "preproc_function_def":
+            # read again in file order: from here on this file's definition
+            # wins (over another file's, or an earlier one before an #undef)
+            _read_wrapper(node, self.source, self.wrappers)
+            return
         leaves = _leaves(node)
         tokens = [_text(leaf, self.source) for leaf in leaves]
-        if node.type == "preproc_function_def":
-            self._wrapper(node)
-            return
         self._macro_invocations(leaves, tokens)
         if node.type == "declaration":
             self._declaration(node, tokens)
-
-    def _wrapper(self, node: Node) -> None:
-        name = node.child_by_field_name("name")
-        params = node.child_by_field_name("parameters")
-        value = node.child_by_field_name("value")
-        if name is None or params is None or value is None:
-            return
-        body = _WRAPPER_BODY.search(_text(value, self.source).replace("\\\n", " "))
-        if body is None:
-            return
-        names = [_text(p, self.source) for p in params.named_children]
-        self.wrappers[_text(name, self.source)] = _Wrapper(
-            names, body.group(1) or "", body.group(2), body.group(4),
-            [a.strip() for a in body.group(5).split(",")])
 
     def _macro_invocations(self, leaves: list[Node], tokens: list[str]) -> None:
         for index, token in enumerate(tokens):
@@ -378,6 +369,21 @@ def _designated_fields(tokens: list[str]) -> dict[str, str]:
     return fields
 
 
+def _read_wrapper(node: Node, source: bytes, wrappers: dict[str, _Wrapper]) -> None:
+    """Add the attribute macro ``node`` (a ``#define`` with parameters) defines, if any."""
+    name = node.child_by_field_name("name")
+    params = node.child_by_field_name("parameters")
+    value = node.child_by_field_name("value")
+    if name is None or params is None or value is None:
+        return
+    body = _WRAPPER_BODY.search(_text(value, source).replace("\\\n", " "))
+    if body is None:
+        return
+    names = [_text(p, source) for p in params.named_children]
+    wrappers[_text(name, source)] = _Wrapper(names, body.group(1) or "", body.group(2), body.group(4),
+                                             [a.strip() for a in body.group(5).split(",")])
+
+
 def _top_level(root: Node):
     """Top-level statements, looking into ``#if``/``#ifdef`` blocks."""
     stack = list(reversed(root.children))
@@ -408,11 +414,13 @@ def scan_attributes(tree: Path, files: list[str]) -> AttributeScan:
     for path, source, root in parsed:  # wrappers first: a header may define one
         for node in _top_level(root):
             if node.type == "preproc_function_def":
-                _Scanner(path, source, root, wrappers)._wrapper(node)
+                _read_wrapper(node, source, wrappers)
     scanned = [_Scanner(path, source, root, wrappers).run() for path, source, root in parsed]
     everywhere = {name: (f.path, span) for f in scanned for name, span in f.functions.items()}
     all_fops = {name: roles for f in scanned for name, roles in f.fops.items()}
-    for result in scanned:
+    for result, (_, source, _) in zip(scanned, parsed):
+        if result.attributes:
+            scan.lines[result.path] = one_line_end(source.decode("utf-8", "replace")).split("\n")
         members = {}
         for array, names in result.arrays.items():
             for name in names:
