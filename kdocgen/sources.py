@@ -1,15 +1,18 @@
 """Find or fetch a Linux kernel source tree.
 
 A tree is either given (``ksrc`` argument or ``$KSRC``) or taken from
-Debian's ``linux-source-6.12`` package, which is downloaded once with
-``apt-get download`` and kept in :func:`cache_dir`.  Only the tarball
-members matching the requested ``need`` patterns are extracted; a JSON
-manifest remembers which patterns are already present.
+Debian's ``linux-source-VERSION`` package (default 6.12), which is
+downloaded once and kept in :func:`cache_dir`: 6.12 with the system's
+``apt-get download``, other versions (7.2 from sid, 6.1, 5.10 ...) through
+kdocgen's private apt configuration (:mod:`kdocgen.debian`), which never
+touches the system's sources.  Only the tarball members matching the
+requested ``need`` patterns are extracted; a JSON manifest remembers which
+patterns are already present.
 
-Cache layout (``cache_dir()/linux-source-6.12/``)::
+Cache layout (``cache_dir()/linux-source-VERSION/``)::
 
-    download/linux-source-6.12_*.deb   the package, as downloaded
-    linux-source-6.12.tar.xz           the tarball unpacked from it
+    download/linux-source-VERSION_*.deb   the package, as downloaded
+    linux-source-VERSION.tar.xz           the tarball unpacked from it
     tarball.json                       stamp: which .deb, tarball size/mtime
     tree/                              the (partially) extracted tree
     manifest.json                      need patterns fully extracted in tree/
@@ -35,10 +38,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from . import debian
+from .debian import Apt, FetchError
 from .files import write_if_changed
 
-PACKAGE = "linux-source-6.12"
-TARBALL_IN_DEB = f"usr/src/{PACKAGE}.tar.xz"
+#: The kernel version whose sources are used when none is asked for.
+DEFAULT_VERSION = "6.12"
+PACKAGE = f"linux-source-{DEFAULT_VERSION}"
 MANIFEST_VERSION = 1
 _APT_UNKNOWN = ("unable to locate package", "couldn't find any package",
                 "has no installation candidate", "no packages found")
@@ -64,13 +70,35 @@ def cache_dir() -> pathlib.Path:
     return base / "kdocgen"
 
 
+def package_name(version: str | None = None) -> str:
+    """Debian's source package of a kernel version: ``linux-source-7.2``."""
+    version = version or DEFAULT_VERSION
+    if not re.fullmatch(r"\d+\.\d+", version):
+        raise SourcesError(f"kernel version {version!r}: expected MAJOR.MINOR, e.g. 6.12 or 7.2")
+    return f"linux-source-{version}"
+
+
+def tree_version(tree: str | os.PathLike) -> str | None:
+    """The ``MAJOR.MINOR`` version a kernel tree's top Makefile declares."""
+    try:
+        head = pathlib.Path(tree, "Makefile").read_text(errors="replace")[:16384]
+    except OSError:
+        return None
+    found = dict(re.findall(r"^(VERSION|PATCHLEVEL)\s*=\s*(\d+)", head, re.MULTILINE))
+    if "VERSION" not in found:
+        return None
+    return f"{found['VERSION']}.{found.get('PATCHLEVEL', '0')}"
+
+
 def kernel_tree(ksrc: str | os.PathLike | None = None,
                 need: Iterable[str] = ("MAINTAINERS",),
-                progress: Progress | None = None) -> pathlib.Path:
+                progress: Progress | None = None,
+                version: str | None = None) -> pathlib.Path:
     """Return a kernel tree holding at least the files matching ``need``.
 
     ``ksrc`` (or ``$KSRC``) wins and is only validated; otherwise the
-    cached ``linux-source-6.12`` tree is completed as needed.
+    cached ``linux-source-VERSION`` tree (``version``, default 6.12) is
+    completed as needed.
     """
     if ksrc is None:
         ksrc = os.environ.get("KSRC") or None
@@ -79,7 +107,7 @@ def kernel_tree(ksrc: str | os.PathLike | None = None,
     progress = progress or _print_progress
     need = [need] if isinstance(need, str) else need
     patterns = sorted({normalize_pattern(p) for p in need})
-    cache = _Cache.at(cache_dir() / PACKAGE)
+    cache = _Cache.at(cache_dir(), package_name(version))
     if not _missing(cache, patterns):
         return cache.tree
     try:
@@ -147,18 +175,22 @@ def need_regex(patterns: Iterable[str]) -> re.Pattern[str]:
 class _Cache:
     """Paths of the package cache (see the module docstring)."""
 
+    package: str
     base: pathlib.Path
     tree: pathlib.Path
     manifest: pathlib.Path
     tarball: pathlib.Path
     stamp: pathlib.Path
     download: pathlib.Path
+    apt_root: pathlib.Path
 
     @classmethod
-    def at(cls, base: pathlib.Path) -> "_Cache":
-        """The cache layout below ``base``."""
-        return cls(base, base / "tree", base / "manifest.json",
-                   base / f"{PACKAGE}.tar.xz", base / "tarball.json", base / "download")
+    def at(cls, root: pathlib.Path, package: str) -> "_Cache":
+        """The cache layout of ``package`` below the cache ``root``."""
+        base = root / package
+        return cls(package, base, base / "tree", base / "manifest.json",
+                   base / f"{package}.tar.xz", base / "tarball.json", base / "download",
+                   root / "apt")
 
 
 def _print_progress(msg: str) -> None:
@@ -234,7 +266,7 @@ def _complete_tree(cache: _Cache, patterns: list[str], progress: Progress) -> No
     counts = _extract(cache.tarball, cache.tree, missing, claimed, progress)
     for pat in missing:
         if not counts.get(pat):
-            progress(f"warning: need pattern {pat!r} matched no file in {PACKAGE}")
+            progress(f"warning: need pattern {pat!r} matched no file in {cache.package}")
     _write_json(cache.manifest, {"version": MANIFEST_VERSION, "tarball": ident,
                                  "patterns": sorted(set(claimed) | set(missing))})
 
@@ -251,13 +283,13 @@ def _file_id(path: pathlib.Path) -> dict:
 def _ensure_tarball(cache: _Cache, progress: Progress) -> str:
     """Make sure the tarball is present and current; return its identity."""
     stamp = _read_json(cache.stamp)
-    debs = _find_debs(cache.download)
+    debs = _find_debs(cache.download, cache.package)
     deb = debs[-1] if debs else None
     fresh = (cache.tarball.is_file() and stamp.get("tarball") == _file_id(cache.tarball)
              and (deb is None or stamp.get("deb") == {"name": deb.name, **_file_id(deb)}))
     if not fresh:
         if deb is None:
-            deb = _download_deb(cache.download, progress)
+            deb = _download_deb(cache, progress)
         _unpack_deb(deb, cache, progress)
         stamp = {"deb": {"name": deb.name, **_file_id(deb)},
                  "tarball": _file_id(cache.tarball)}
@@ -265,9 +297,9 @@ def _ensure_tarball(cache: _Cache, progress: Progress) -> str:
     return f"{stamp['deb']['name']}:{stamp['tarball']['size']}"
 
 
-def _find_debs(download: pathlib.Path) -> list[pathlib.Path]:
+def _find_debs(download: pathlib.Path, package: str) -> list[pathlib.Path]:
     """Downloaded packages, oldest first."""
-    debs = download.glob(f"{PACKAGE}_*.deb") if download.is_dir() else []
+    debs = download.glob(f"{package}_*.deb") if download.is_dir() else []
     return sorted(debs, key=lambda p: p.stat().st_mtime_ns)
 
 
@@ -288,12 +320,16 @@ def _last_error(proc: subprocess.CompletedProcess) -> str:
     return (errors or lines or [f"exit status {proc.returncode}"])[-1]
 
 
-def _download_deb(download: pathlib.Path, progress: Progress) -> pathlib.Path:
-    """Fetch the package with ``apt-get download`` (``apt-get update`` once if needed)."""
+def _download_deb(cache: _Cache, progress: Progress) -> pathlib.Path:
+    """Fetch the package: the default version with the system's apt-get, others
+    through the private apt configuration."""
+    if cache.package != PACKAGE:
+        return _download_private(cache, progress)
     apt = shutil.which("apt-get")
     if apt is None:
         raise SourcesError(f"apt-get not found: cannot download {PACKAGE} "
                            f"automatically; {_HINT}")
+    download = cache.download
     download.mkdir(parents=True, exist_ok=True)
     progress(f"downloading {PACKAGE} (about 150 MB) with apt-get …")
     proc = _run([apt, "download", PACKAGE], cwd=download)
@@ -306,11 +342,35 @@ def _download_deb(download: pathlib.Path, progress: Progress) -> pathlib.Path:
     if proc.returncode:
         raise SourcesError(f"apt-get download {PACKAGE} failed: "
                            f"{_last_error(proc)}; {_HINT}")
-    debs = _find_debs(download)
+    debs = _find_debs(download, PACKAGE)
     if not debs:
         raise SourcesError(f"apt-get download {PACKAGE} left no "
                            f"{PACKAGE}_*.deb in {download}; {_HINT}")
     return debs[-1]
+
+
+def _download_private(cache: _Cache, progress: Progress) -> pathlib.Path:
+    """Fetch ``cache.package`` (newest version) through kdocgen's own apt
+    configuration (Debian bullseye to sid), never the system's."""
+    apt = Apt(cache.apt_root, arches=("amd64",))
+    try:
+        progress(f"looking up {cache.package} in Debian (private apt configuration "
+                 f"in {cache.apt_root}) …")
+        apt.update()
+        found = apt.candidates(cache.package)
+        if not found:
+            raise SourcesError(f"{cache.package}: no such package in Debian "
+                               f"({', '.join(apt.suites)}); {_HINT}")
+        best = max(found, key=lambda c: _version_key(c.version))
+        progress(f"downloading {cache.package} {best.version} from {best.suite} …")
+        return apt.download(cache.package, best.version, "all", cache.download)
+    except FetchError as exc:
+        raise SourcesError(f"{exc}; {_HINT}") from None
+
+
+def _version_key(version: str) -> list:
+    """Sort key of a Debian version string (numbers compared as numbers)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", version)]
 
 
 def _unpack_deb(deb: pathlib.Path, cache: _Cache, progress: Progress) -> None:
@@ -325,9 +385,9 @@ def _unpack_deb(deb: pathlib.Path, cache: _Cache, progress: Progress) -> None:
             deb.unlink()
             raise SourcesError(f"{deb}: dpkg-deb -x failed: {_last_error(proc)}; "
                                "removed it: run again to download it anew")
-        inner = pathlib.Path(tmp, TARBALL_IN_DEB)
+        inner = pathlib.Path(tmp, "usr", "src", f"{cache.package}.tar.xz")
         if not inner.is_file():
-            raise SourcesError(f"{deb}: no {TARBALL_IN_DEB} in this package")
+            raise SourcesError(f"{deb}: no usr/src/{cache.package}.tar.xz in this package")
         os.replace(inner, cache.tarball)
 
 
@@ -540,17 +600,20 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m kdocgen.sources``: print the path of a kernel tree."""
     parser = argparse.ArgumentParser(
         prog="python -m kdocgen.sources",
-        description=f"Print the path of a kernel tree (KSRC, or {PACKAGE} "
+        description="Print the path of a kernel tree (KSRC, or Debian's linux-source-VERSION "
                     "fetched into the cache), extracting the needed files.")
     parser.add_argument("--ksrc", metavar="DIR", help="use this tree (default: $KSRC)")
     parser.add_argument("--need", metavar="PATTERN", nargs="+", action="extend",
                         help="files to make present: a path, a wildcard, or "
                              "DIR/ (default: MAINTAINERS)")
+    parser.add_argument("--kernel-version", metavar="X.Y", default=None,
+                        help=f"which linux-source package (default {DEFAULT_VERSION})")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     args = parser.parse_args(argv)
     try:
         tree = kernel_tree(args.ksrc, args.need or ("MAINTAINERS",),
-                           progress=(lambda msg: None) if args.quiet else None)
+                           progress=(lambda msg: None) if args.quiet else None,
+                           version=args.kernel_version)
     except SourcesError as exc:
         print(f"kdocgen: error: {exc}", file=sys.stderr)
         return 2

@@ -480,3 +480,77 @@ def test_real_tree_cached_call_is_fast(kernel_tree_path, monkeypatch):
     assert kernel_tree(need=["MAINTAINERS", "include/"]) == kernel_tree_path
     assert time.monotonic() - start < 1
 
+
+
+# ------------------------------------------------- other kernel versions
+
+
+def test_package_name_and_version_checks():
+    assert sources.package_name() == "linux-source-6.12"
+    assert sources.package_name("7.2") == "linux-source-7.2"
+    with pytest.raises(SourcesError, match="expected MAJOR.MINOR"):
+        sources.package_name("7.2; rm -rf /")
+
+
+def test_tree_version_reads_the_makefile(tmp_path):
+    (tmp_path / "Makefile").write_text("# SPDX\nVERSION = 7\nPATCHLEVEL = 2\nSUBLEVEL = 13\n")
+    assert sources.tree_version(tmp_path) == "7.2"
+    assert sources.tree_version(tmp_path / "nothing") is None
+
+
+def test_other_version_comes_from_the_private_apt(fake_deb, cache, monkeypatch, tmp_path):
+    """linux-source-7.2 is looked up and downloaded through kdocgen's own apt
+    configuration (newest version of any suite), never the system's apt-get."""
+    deb72 = tmp_path / "linux-source-7.2_7.2.13-1_all.deb"
+    work = tmp_path / "pkg72"
+    subprocess.run(["dpkg-deb", "-R", str(fake_deb), str(work)], check=True)
+    top = work / "usr/src"
+    (top / "linux-source-6.12.tar.xz").rename(top / "linux-source-7.2.tar.xz")
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(work), str(deb72)],
+                   check=True, capture_output=True)
+    calls = []
+
+    class FakeApt:
+        suites = ("sid",)
+
+        def __init__(self, root, arches=()):
+            calls.append(("init", root))
+
+        def update(self):
+            calls.append(("update",))
+
+        def candidates(self, package):
+            return [sources.debian.Candidate(package, "7.2.9-1", "all", "sid"),
+                    sources.debian.Candidate(package, "7.2.13-1", "all", "sid")]
+
+        def download(self, package, version, arch, dest):
+            calls.append(("download", package, version))
+            dest.mkdir(parents=True, exist_ok=True)
+            return Path(shutil.copy(deb72, dest))
+
+    monkeypatch.setattr(sources, "Apt", FakeApt)
+    monkeypatch.setattr(sources.shutil, "which",
+                        lambda name: None if name == "apt-get" else shutil.which(name))
+    tree = kernel_tree(need=["MAINTAINERS"], version="7.2", progress=lambda m: None)
+    assert tree == cache / "linux-source-7.2" / "tree"
+    assert (tree / "MAINTAINERS").is_file()
+    assert calls[0] == ("init", cache / "apt")
+    assert ("download", "linux-source-7.2", "7.2.13-1") in calls
+
+
+def test_unknown_version_is_a_clear_error(cache, monkeypatch):
+    class NoApt:
+        suites = ("sid",)
+
+        def __init__(self, root, arches=()):
+            pass
+
+        def update(self):
+            pass
+
+        def candidates(self, package):
+            return []
+
+    monkeypatch.setattr(sources, "Apt", NoApt)
+    with pytest.raises(SourcesError, match="linux-source-9.9: no such package"):
+        kernel_tree(need=["MAINTAINERS"], version="9.9", progress=lambda m: None)

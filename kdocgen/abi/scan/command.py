@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from ..store import write
     from .cache import IndexCache, default_root
     from .dataset import all_functions, assemble
-    from .fetch import Apt, FetchError
+    from ...debian import Apt, FetchError
     from .run import CuFilter, Scanner, parse_spec
 
     def say(message: str) -> None:

@@ -19,7 +19,7 @@ from ..model import Build
 from .builder import BuildError, index_build
 from .cache import IndexCache, digest_key
 from .elfsyms import BinaryError
-from .fetch import Apt, FetchError
+from ...debian import Apt, FetchError
 from .index import BuildIndex
 from .unpack import Artifacts, UnpackError, read_deb, read_installed, read_tree
 
