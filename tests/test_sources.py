@@ -529,8 +529,9 @@ def test_other_version_comes_from_the_private_apt(fake_deb, cache, monkeypatch, 
             return Path(shutil.copy(deb72, dest))
 
     monkeypatch.setattr(sources, "Apt", FakeApt)
+    which = shutil.which
     monkeypatch.setattr(sources.shutil, "which",
-                        lambda name: None if name == "apt-get" else shutil.which(name))
+                        lambda name: None if name == "apt-get" else which(name))
     tree = kernel_tree(need=["MAINTAINERS"], version="7.2", progress=lambda m: None)
     assert tree == cache / "linux-source-7.2" / "tree"
     assert (tree / "MAINTAINERS").is_file()
