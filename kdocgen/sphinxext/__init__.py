@@ -11,10 +11,10 @@ from .. import __version__
 from ..render.cdomain import C_ID_ATTRIBUTES, C_PAREN_ATTRIBUTES
 from .abi import setup_abi
 from .cpurge import setup_cpurge
+from .comment import setup_comment
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
 from .parsed import parsed_files
-from .safety import guarded, setup_safety
 from .site import setup_site
 from .sourceview import setup_sourceview
 from .userabi import setup_userabi
@@ -32,14 +32,14 @@ def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
     directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
-    app.add_directive("kernel-doc", guarded(directive))
+    app.add_directive("kernel-doc", directive)
     app.connect("config-inited", _teach_c_domain)
     setup_site(app)
     setup_abi(app)
     setup_sourceview(app)
     setup_flattable(app)
     setup_userabi(app)
-    setup_safety(app)
+    setup_comment(app)
     setup_cpurge(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

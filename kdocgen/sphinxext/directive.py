@@ -32,6 +32,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 
 from ..model import SourceFile, Symbol
 from ..render.entry import directive_entry, scoped
+from ..render.prose import WrappedProse
 from .parsed import ParsedFiles
 
 logger = logging.getLogger(__name__)
@@ -64,14 +65,23 @@ class KernelDocDirective(SphinxDirective):
     cache: ParsedFiles | None = None
 
     def run(self) -> list[nodes.Node]:
+        try:
+            return self._run()
+        except Exception as err:  # noqa: BLE001 - a source file must not stop the build
+            logger.warning("kernel-doc: %s: could not be documented (%s: %s)", self.arguments[0],
+                           type(err).__name__, err, location=self.get_location())
+            return []
+
+    def _run(self) -> list[nodes.Node]:
         tree = Path(self.config.kerneldoc_srctree or ".")
         relpath = self.arguments[0]
         source = self._source(tree, relpath)
         if source is None:
             return []
         lines: list[str] = []
+        prose = WrappedProse(source.path)
         for symbol in self._select(tree, source):
-            lines += directive_entry(symbol) + [""]
+            lines += directive_entry(symbol, prose) + [""]
         if not lines:
             return []
         site_files = (self.config.kdocgen_site or {}).get("files", ())
