@@ -128,7 +128,7 @@ def lint_change(tree: Path, changes: list[FileChange], jobs: int = 1, reference_
     touched = {c.new_path: _touched(c, regions.get(c.new_path, [])) for c in changes if c.new_path in news}
     renamed = {c.old_path: c.new_path for c in changes if c.old_path and c.new_path}
     introduced, fixed = compare(old, new, renamed, touched)
-    return ChangeReport(introduced, fixed, len({*olds, *news}))
+    return ChangeReport(introduced, fixed, len(changes))
 
 
 def _touched(change: FileChange, regions: list[Region]) -> _Touched:
