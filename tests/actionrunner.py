@@ -90,19 +90,16 @@ class _Parser:
         return value
 
     def or_(self):
-        value = self.and_()
-        while self.peek() == "||":
-            self.take()
-            right = self.and_()
-            value = value if _truthy(value) else right
-        return value
+        return self._chain("||", self.and_, lambda left, right: left if _truthy(left) else right)
 
     def and_(self):
-        value = self.compare()
-        while self.peek() == "&&":
+        return self._chain("&&", self.compare, lambda left, right: right if _truthy(left) else left)
+
+    def _chain(self, op: str, operand, combine):
+        value = operand()
+        while self.peek() == op:
             self.take()
-            right = self.compare()
-            value = right if _truthy(value) else value
+            value = combine(value, operand())
         return value
 
     def compare(self):

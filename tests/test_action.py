@@ -4,7 +4,6 @@ local runner (tests/actionrunner.py) on fixture repositories."""
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ yaml = pytest.importorskip("yaml")
 jsonschema = pytest.importorskip("jsonschema")
 
 from actionrunner import condition, evaluate, offline_python, run_action  # noqa: E402
+from gitrepo import git, init_repo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).parent / "fixtures" / "schemas" / "github-action.json"
@@ -70,22 +70,11 @@ def test_expressions():
     assert condition("always() && inputs.format == 'sarif'", contexts, "failure") is True
 
 
-def git(repo, *args):
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
 @pytest.fixture
 def pull_request(tmp_path):
     """A kernel-like repository whose HEAD (the pull request) adds an
     undocumented parameter; returns (workspace, base commit)."""
-    repo = tmp_path / "linux"
-    (repo / "drivers" / "w").mkdir(parents=True)
-    (repo / "drivers" / "w" / "w.c").write_text(SOURCE)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "dev@example.org")
-    git(repo, "config", "user.name", "Dev")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "base")
+    repo = init_repo(tmp_path / "linux", {"drivers/w/w.c": SOURCE})
     base = git(repo, "rev-parse", "HEAD")
     (repo / "drivers" / "w" / "w.c").write_text(SOURCE.replace("int w_send(int chan)", "int w_send(int chan, int len)"))
     git(repo, "commit", "-q", "-am", "w: len")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from gitrepo import git, init_repo
 from kdocgen.cli import main
 
 yaml = pytest.importorskip("yaml")
@@ -20,22 +21,9 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 SOURCE = "/**\n * w_go() - Go.\n * @a: A.\n */\nvoid w_go(int a);\n\n/**\n * w_old() - Old.\n */\nvoid w_old(int x);\n"
 
 
-def git(repo, *args):
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
 @pytest.fixture
 def repo(tmp_path):
-    root = tmp_path / "linux"
-    (root / "lib").mkdir(parents=True)
-    (root / "lib" / "w.c").write_text(SOURCE)
-    (root / "lib" / "notes.txt").write_text("not C\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "dev@example.org")
-    git(root, "config", "user.name", "Dev")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "base")
-    return root
+    return init_repo(tmp_path / "linux", {"lib/w.c": SOURCE, "lib/notes.txt": "not C\n"})
 
 
 def _hook(hook_id):

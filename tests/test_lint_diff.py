@@ -2,11 +2,11 @@
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from gitrepo import git, init_repo
 from kdocgen.cli import main
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -50,22 +50,10 @@ int w_fill(void *buf, size_t len)
 """
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture
 def repo(tmp_path):
     """A git repository with drivers/w/chan.c committed."""
-    root = tmp_path / "linux"
-    (root / "drivers" / "w").mkdir(parents=True)
-    (root / "drivers" / "w" / "chan.c").write_text(BASE)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "dev@example.org")
-    git(root, "config", "user.name", "Dev")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "w: add chan.c")
-    return root
+    return init_repo(tmp_path / "linux", {"drivers/w/chan.c": BASE})
 
 
 def edit(repo: Path, old: str, new: str, path: str = "drivers/w/chan.c") -> None:
@@ -179,11 +167,7 @@ def test_commit_ranges_staged_changes_and_paths(repo, capsys):
 
 
 def test_a_repository_without_commits(tmp_path, capsys):
-    root = tmp_path / "fresh"
-    (root / "lib").mkdir(parents=True)
-    (root / "lib" / "x.c").write_text("/**\n * x() - X.\n */\nvoid x(int a);\n")
-    git(root, "init", "-q")
-    git(root, "add", ".")
+    root = init_repo(tmp_path / "fresh", {"lib/x.c": "/**\n * x() - X.\n */\nvoid x(int a);\n"}, commit=False)
     status, found, _, _ = findings(capsys, root, "--diff", "HEAD", "--staged")
     assert status == 1 and [f[0] for f in found] == ["param-undescribed"]
 
