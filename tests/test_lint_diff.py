@@ -224,3 +224,22 @@ def test_formats_annotate_the_new_lines(repo, capsys):
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 11
     status, out, _ = lint(capsys, "--srctree", str(repo), "--diff", "HEAD", "--fail-on", "error")
     assert status == 0 and "[param-undescribed]" in out
+
+
+@pytest.mark.kernel
+def test_renaming_a_parameter_of_vmbus_sendpacket(kernel_tree_path, tmp_path, capsys):
+    """The real drivers/hv/channel.c (31 older findings): the rename of
+    vmbus_sendpacket's bufferlen in the prototype and body brings exactly two."""
+    text = (Path(kernel_tree_path) / "drivers/hv/channel.c").read_text()
+    repo = init_repo(tmp_path / "linux", {"drivers/hv/channel.c": text})
+    start = text.index("int vmbus_sendpacket(struct vmbus_channel *channel")
+    end = text.index("\n}\n", start)
+    (repo / "drivers/hv/channel.c").write_text(text[:start] + text[start:end].replace("bufferlen", "buflen")
+                                               + text[end:])
+    status, found, data, _ = findings(capsys, repo, "--diff", "HEAD")
+    assert status == 1 and (data["introduced"], data["fixed"]) == (2, 0)
+    assert [(f[0], f[3]) for f in found] == [
+        ("param-excess", "Excess function parameter 'bufferlen' description in 'vmbus_sendpacket'"),
+        ("param-undescribed", "Function parameter or struct member 'buflen' not described in 'vmbus_sendpacket'")]
+    status, out, _ = lint(capsys, "--srctree", str(repo), "drivers/hv/channel.c")
+    assert out.count("\n") > 20 and "'buflen'" in out
