@@ -32,6 +32,15 @@ class Reference:
     symbol: str
 
 
+@dataclass(frozen=True)
+class Region:
+    """The lines of one documented symbol: its comment through its declaration."""
+
+    first: int
+    last: int
+    symbol: str
+
+
 @dataclass
 class FileResult:
     """The findings of one file and the references to check across files."""
@@ -40,6 +49,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     defined: list[str] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
 
 
 _COMMENT_TEXT = re.compile(r"^\s*\*\s*(?=\S)")
@@ -185,4 +195,15 @@ def check_file(source: SourceFile, text: str) -> FileResult:
     result.findings += exported_findings(source, text)
     result.references = references(source, lines)
     result.defined = sorted({s.name for s in source.symbols})
+    result.regions = symbol_regions(source)
     return result
+
+
+def symbol_regions(source: SourceFile) -> list[Region]:
+    """The comment-to-declaration lines of each documented symbol, in file order."""
+    regions = []
+    for symbol in source.documented:
+        lines = [n for n in (*symbol.comment_span, *symbol.decl_span) if n > 0]
+        if lines:
+            regions.append(Region(min(lines), max(lines), symbol.name))
+    return regions
