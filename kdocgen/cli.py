@@ -108,6 +108,8 @@ def cmd_rst(args) -> int:
                          jobs=args.jobs or os.cpu_count() or 1)
     for path, message in result.errors:
         print(f"{path}: error: {message}", file=sys.stderr)
+    for path, message in result.warnings:
+        print(f"{path}: warning: {message}", file=sys.stderr)
     if not args.quiet:
         print(f"kdocgen rst: {result.written} written, {result.unchanged} unchanged in {args.out}",
               file=sys.stderr)

@@ -27,6 +27,7 @@ DECLARATION_DIRECTIVES = frozenset({
 ALLOWED_DIRECTIVES = LITERAL_DIRECTIVES | DECLARATION_DIRECTIVES | frozenset({
     "note", "attention", "caution", "danger", "error", "hint", "important", "tip", "warning",
     "admonition", "seealso", "versionadded", "versionchanged", "versionremoved", "deprecated",
+    "version-added", "version-changed", "version-removed", "version-deprecated",
     "list-table", "flat-table", "table", "rubric", "topic", "sidebar", "container", "compound",
     "line-block", "parsed-literal", "epigraph", "highlights", "pull-quote", "hlist", "centered",
 })
@@ -36,6 +37,7 @@ ALLOWED_ROLES = frozenset({
     "title-reference", "title", "t", "abbreviation", "ab", "abbr", "acronym", "ac", "pep", "rfc",
     "ref", "doc", "numref", "envvar", "kbd", "file", "samp", "command", "dfn", "guilabel",
     "menuselection", "mimetype", "makevar", "regexp", "manpage", "any", "program", "option",
+    "std:ref", "std:doc", "std:numref", "std:envvar", "std:option", "cspan", "rspan",
     "c:func", "c:member", "c:macro", "c:data", "c:var", "c:type", "c:struct", "c:union",
     "c:enum", "c:enumerator", "c:expr", "c:texpr",
 })

@@ -24,7 +24,8 @@ from docutils.readers.standalone import Reader as RstReader
 from docutils.utils import new_document
 from docutils.writers.null import Writer as NullWriter
 
-from .markup import DIRECTIVE, CommentText, TextProblem, comment_block, literal_role, stand_in_directive
+from .markup import (DIRECTIVE, CommentText, TextProblem, comment_block, literal_role, oversized,
+                     stand_in_directive)
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,15 @@ def check_comments(parts: list[CommentPart], source_path: str = "<comments>") ->
     its text is parsed as the site parses it; one docutils parse in all."""
     lines: list[str] = []
     unit_at: dict[int, int] = {}
+    found: list[list[TextProblem]] = [[] for _ in parts]
     for index, part in enumerate(parts):
+        too_long = oversized(part.text, part.path, part.line)
+        if too_long is not None:
+            found[index].append(too_long)
+            continue
         unit_at[len(lines) + 1] = index
         lines += comment_block(part.text, part.path, part.line, part.titles) + ["", ".."]
-    found: list[list[TextProblem]] = [[] for _ in parts]
-    if parts:
+    if lines:
         _parse("\n".join(lines) + "\n", source_path,
                lambda lineno, problem: found[unit_at[lineno]].append(problem))
     return found

@@ -24,6 +24,8 @@ import functools
 import re
 import unicodedata
 
+from docutils.utils import urischemes
+
 from .allow import DECLARATION_DIRECTIVES, LITERAL_DIRECTIVES, allows_directive
 
 # --------------------------------------------------------------- inline
@@ -146,13 +148,18 @@ _HIGHLIGHT = re.compile(
     r"|(?P<func>(?<![\w.>-])(?P<fname>[A-Za-z_]\w*)\(\))"
 )
 _SPECIALS = re.compile(r"[*`|\\]|_(?=\W|$)|(?<=\s)_(?=\w)|^_")
-_UNSAFE_URI = re.compile(r"\b(javascript|vbscript|data|file):", re.I)
+#: Schemes docutils makes links of in plain text, but for the safe ones.
+_UNSAFE_URI = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(s) for s in urischemes.schemes
+                               if s not in ("http", "https", "ftp", "mailto")), key=len, reverse=True))
+    + r"):(?=\S)", re.I)
 ROLE_OF_KIND = {"struct": "c:struct", "union": "c:union", "enum": "c:enum", "typedef": "c:type"}
 
 
 def escape(text: str) -> str:
     """Escape every reST-special character of plain text (and the colon of
-    script-like URI schemes, so docutils does not make them links)."""
+    URI schemes other than http(s), ftp and mailto, so docutils does not
+    make links of them)."""
     text = _SPECIALS.sub(lambda m: "\\" + m.group(), text)
     return _UNSAFE_URI.sub(lambda m: m.group(1) + "\\:", text)
 
@@ -222,7 +229,7 @@ def _plain(text: str) -> str:
 
 # ----------------------------------------------------------------- lines
 
-_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?P<name>[\w][\w:.+-]*)::(?P<rest>.*)$")
+_DIRECTIVE = re.compile(r"\s*\.\.\s+(?P<name>[\w][\w:.+-]*)::(?P<rest>.*)$")
 _FOOTNOTE = re.compile(r"^(\s*\.\.\s+\[[^\]\s]+\]\s)(.*)$")
 _EXPLICIT = re.compile(r"^\s*\.\.(?:\s|$)")
 _OPTION = re.compile(r"^\s*:[\w-]+:(?:\s|$)")
@@ -253,6 +260,16 @@ def _line_to_rst(line: str) -> str:
     return inline_to_rst(line)
 
 
+def _directive_at(line: str) -> re.Match | None:
+    """A directive starting the line, or the first text of a list item."""
+    found = _DIRECTIVE.match(line)
+    if found is None:
+        item = _BULLET.match(line) or _ENUMERATED.match(line)
+        if item:
+            found = _DIRECTIVE.match(line, item.end())
+    return found
+
+
 def _table_lines(lines: list[str]) -> list[bool]:
     """Which lines belong to a table: borders, and rows between borders
     (one pass each way)."""
@@ -268,19 +285,26 @@ def _table_lines(lines: list[str]) -> list[bool]:
 
 
 def _directive_line(match: re.Match) -> tuple[str, bool]:
-    """A directive line as reST, and whether its content is prose."""
-    name, rest = match.group("name").lower(), match.group("rest")
-    head = match.group()[:match.start("rest")]
+    """A line with a directive as reST, and whether the directive's content
+    is prose."""
+    name, line = match.group("name").lower(), match.string
     if not allows_directive(name) or name in LITERAL_DIRECTIVES:
-        return match.group(), False
+        return line, False
     if name in DECLARATION_DIRECTIVES:  # a C declaration: not inline text
-        return match.group(), True
-    return head + inline_to_rst(rest), True
+        return line, True
+    return line[:match.start("rest")] + inline_to_rst(match.group("rest")), True
+
+
+def _column(match: re.Match) -> int:
+    """Where the ``..`` of a directive stands (its content is indented more)."""
+    return match.string.index("..", match.start())
 
 
 def wrap_overlong(lines: list[str]) -> list[tuple[str, int]]:
     """Lines longer than MAX_LINE broken (at a space where there is one),
     each with the index of the line it came from."""
+    if not lines or max(map(len, lines)) <= MAX_LINE:
+        return list(zip(lines, range(len(lines))))
     out = []
     for index, line in enumerate(lines):
         indent = line[:_indent(line)]
@@ -328,13 +352,12 @@ def comment_to_rst(body: str) -> tuple[tuple[str, int], ...]:
                 continue
             options_above = None
         result.append((_convert_line(line, index, lines, in_table), origin))
-        directive = _DIRECTIVE.match(line)
+        directive = _directive_at(line)
         if directive:
-            prose = _directive_line(directive)[1]
-            if prose:
-                options_above = _indent(line)
+            if _directive_line(directive)[1]:
+                options_above = _column(directive)
             else:
-                verbatim_above = _indent(line)
+                verbatim_above = _column(directive)
         elif _EXPLICIT.match(line) and not _FOOTNOTE.match(line):
             verbatim_above = _indent(line)  # comment, target, substitution: not prose
         elif line.strip() and _LITERAL_INTRO.search(line):
@@ -344,7 +367,7 @@ def comment_to_rst(body: str) -> tuple[tuple[str, int], ...]:
 
 def _convert_line(line: str, index: int, lines: list[str], in_table: list[bool]) -> str:
     """One line outside verbatim blocks."""
-    directive = _DIRECTIVE.match(line)
+    directive = _directive_at(line)
     if directive:
         return _directive_line(directive)[0]
     footnote = _FOOTNOTE.match(line)

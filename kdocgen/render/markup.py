@@ -32,6 +32,11 @@ from .inline import comment_to_rst, wrap_overlong
 
 DIRECTIVE = "kdocgen-comment"
 INDENT = "    "
+#: Comment text longer than this is shown as written, not parsed: docutils
+#: takes time linear in the text, but some shapes (a long run of nested
+#: blocks) cost milliseconds a line.  Twice the longest kernel-doc comment
+#: of the 6.12 tree (66 KB, in nl80211.h).
+MAX_PARSED = 128 * 1024
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,20 @@ def comment_block(text: str, path: str, line: int, titles: bool = False, indent:
     common = min((len(x) - len(x.lstrip(" ")) for x in lines if x.strip()), default=0)
     out = [f"{indent}.. {DIRECTIVE}:: {path}:{line}"]
     if common:
-        out.append(f"{indent}   :indent: {common}")
+        out.append(f"{indent}{INDENT}:indent: {common}")
     if titles:
-        out.append(f"{indent}   :titles:")
+        out.append(f"{indent}{INDENT}:titles:")
     out.append("")
     out += [indent + INDENT + x[common:] if x.strip() else "" for x in lines]
     return out
+
+
+def oversized(text: str, path: str, line: int) -> TextProblem | None:
+    """The problem of comment text too long to be parsed, if it is."""
+    if len(text) <= MAX_PARSED:
+        return None
+    return TextProblem(path, line, "rst-error", f"comment text of {len(text) // 1024} KB "
+                       f"(over {MAX_PARSED // 1024} KB) shown as written, not parsed")
 
 
 def literal_text(text: str) -> nodes.literal_block:
@@ -194,6 +207,10 @@ class CommentText(Directive):
         first = int(line) if line.isdigit() else 0
         pad = " " * self.options.get("indent", 0)
         text = "\n".join(pad + x if x.strip() else "" for x in self.content)
+        too_long = oversized(text, path, first)
+        if too_long is not None:
+            self.report(too_long)
+            return [literal_text(text)]
         try:
             return self._render(text, path, first)
         except Exception as err:  # noqa: BLE001 - nothing from a comment may leave

@@ -8,8 +8,8 @@ kernel prototypes parse without warnings.
 from __future__ import annotations
 
 from .. import __version__
-from ..render.cdomain import C_ID_ATTRIBUTES, C_PAREN_ATTRIBUTES
 from .abi import setup_abi
+from .cconfig import teach_c_domain
 from .cpurge import setup_cpurge
 from .comment import setup_comment
 from .directive import KernelDocDirective
@@ -20,20 +20,12 @@ from .sourceview import setup_sourceview
 from .userabi import setup_userabi
 
 
-def _teach_c_domain(app, config) -> None:
-    """Add the kernel's attribute macros to the C domain's lists."""
-    words = [w for w in C_ID_ATTRIBUTES if w not in config.c_id_attributes]
-    calls = [w for w in C_PAREN_ATTRIBUTES if w not in config.c_paren_attributes]
-    config.c_id_attributes = list(config.c_id_attributes) + words
-    config.c_paren_attributes = list(config.c_paren_attributes) + calls
-
-
 def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
     directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
     app.add_directive("kernel-doc", directive)
-    app.connect("config-inited", _teach_c_domain)
+    app.connect("config-inited", teach_c_domain)
     setup_site(app)
     setup_abi(app)
     setup_sourceview(app)

@@ -33,6 +33,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 from ..model import SourceFile, Symbol
 from ..render.entry import directive_entry, scoped
 from ..render.prose import WrappedProse
+from .cconfig import attributes_used_in
 from .parsed import ParsedFiles
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ class KernelDocDirective(SphinxDirective):
         for index, line in enumerate(lines):
             content.append(line, origin, index)
         container = nodes.section() if self.options.get("doc") is not None else nodes.container()
-        nested_parse_with_titles(self.state, content, container)
+        with attributes_used_in(self.config, "\n".join(lines)):
+            nested_parse_with_titles(self.state, content, container)
         return container.children
 
     def _source(self, tree: Path, relpath: str) -> SourceFile | None:
