@@ -116,8 +116,10 @@ def purpose_line(symbol: Symbol) -> int:
     return symbol.comment_span[0] + 1 if symbol.comment_span[0] else symbol.line
 
 
-def member_list(symbol: Symbol, prose: Prose) -> list[str]:
-    """Struct/union members and enum constants as a definition list."""
+def member_list(symbol: Symbol, prose: Prose, enumerators: bool = True) -> list[str]:
+    """Struct/union members and enum constants as a definition list (the
+    constants as C-domain entries when ``enumerators``, so ``%CONST`` can
+    link to them)."""
     out: list[str] = []
     for member in symbol.params:
         if member.name.startswith("{unnamed_") or not member.name:
@@ -125,7 +127,7 @@ def member_list(symbol: Symbol, prose: Prose) -> list[str]:
         if symbol.kind in ("struct", "union") and not member.desc:
             continue
         out.append("")
-        if symbol.kind == "enum":  # a C-domain entry, so %CONST can link here
+        if symbol.kind == "enum" and enumerators:
             out += [f".. c:enumerator:: {member.name}", ""]
             out.extend(_block(prose(member.desc, _desc_line(member)) if member.desc else ["*undescribed*"],
                               INDENT))
@@ -222,7 +224,7 @@ def directive_entry(symbol: Symbol, prose: Prose) -> list[str]:
     out = head_block(symbol, "", prose)
     inner = INDENT
     if symbol.kind in ("struct", "union", "enum"):
-        members = member_list(symbol, prose)
+        members = member_list(symbol, prose, enumerators=False)  # as the kernel's own directive
         if members:
             heading = "Constants" if symbol.kind == "enum" else "Members"
             out += ["", f"{inner}.. rubric:: {heading}"] + _block(members, inner)
