@@ -11,22 +11,25 @@ from ..model import SourceFile
 
 class ParsedFiles:
     """Parsed files keyed by path, size and modification time (an edited file
-    is parsed again)."""
+    is parsed again); a file parsed with call lists serves both kinds of
+    request."""
 
     def __init__(self) -> None:
-        self._files: dict[tuple[str, int, int], SourceFile] = {}
+        self._files: dict[tuple[str, int, int], tuple[SourceFile, bool]] = {}
 
-    def get(self, tree: str | Path, relpath: str) -> SourceFile:
-        """The model of ``relpath`` below ``tree`` (with call lists)."""
+    def get(self, tree: str | Path, relpath: str, with_calls: bool = True) -> SourceFile:
+        """The model of ``relpath`` below ``tree`` (with call lists unless
+        ``with_calls`` is false: the ``kernel-doc`` directive needs none)."""
         path = Path(tree) / relpath
         try:
             stat = path.stat()
             key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
         except OSError:
             key = (str(path), 0, 0)
-        if key not in self._files:
-            self._files[key] = extract_file(tree, relpath, with_calls=True)
-        return self._files[key]
+        known = self._files.get(key)
+        if known is None or with_calls and not known[1]:
+            known = self._files[key] = (extract_file(tree, relpath, with_calls=with_calls), with_calls)
+        return known[0]
 
 
 def parsed_files(app) -> ParsedFiles:
