@@ -221,4 +221,4 @@ def test_export_flags_table(tmp_path):
     from kdocgen.abi.scan.elfsyms import read_vmlinux_elf
 
     binary, _elf = read_vmlinux_elf((tmp_path / "vmlinux").read_bytes(), "vmlinux")
-    assert binary.exports == {"plain_one": ("EXPORT_SYMBOL", None), "gpl_one": ("EXPORT_SYMBOL_GPL", None)}
+    assert binary.exports == {"plain_one": ("EXPORT_SYMBOL", None, ""), "gpl_one": ("EXPORT_SYMBOL_GPL", None, "")}

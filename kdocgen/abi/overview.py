@@ -18,10 +18,10 @@ from ..files import write_if_changed
 from ..render.write import page_path
 from .heatmap import HeatmapRow, area_of, draw_heatmap
 from .lookup import AbiIndex, Match
-from .model import ISSUE_ORDER, AbiData
+from .model import ISSUE_ORDER, REASONS, AbiData
 from .render import PROVENANCE, build_text, matrix
 from .store import dumps
-from .summary import CATEGORIES, EntryAbi, entry_abi, modules_of
+from .summary import CATEGORIES, NO_DWARF, EntryAbi, entry_abi, modules_of
 
 ABI_JSON = "_abi.json"
 PAGE_DIR = "abi"
@@ -107,7 +107,8 @@ def _function_row(entry: SiteEntry) -> str:
                      f'{sum(c.present for c in cells)}/{len(cells)}</td>' for _, cells in abi.rows)
     first, last = (build_text(seen[0]), build_text(seen[1])) if seen else ("", "")
     changed = sum(d.kind == "changed" for d in abi.changes)
-    return (f'<tr {attrs} data-issue="{escape(worst)}"><td>{_link(entry)}</td>'
+    reasons = "|" + "|".join(abi.reasons()) + "|"
+    return (f'<tr {attrs} data-issue="{escape(worst)}" data-reasons="{escape(reasons)}"><td>{_link(entry)}</td>'
             f"<td>{escape(entry.path)}</td>{groups}"
             f"<td>{escape(first)}</td><td>{escape(last)}</td>"
             f"<td>{escape(', '.join(abi.binaries()))}</td><td>{escape(worst)}</td>"
@@ -121,8 +122,11 @@ def function_table(data: AbiData, entries: list[SiteEntry]) -> str:
                      for k, t in FILTERS)
     issues = "".join(f'<option value="{escape(i)}">{escape(i)}</option>'
                      for i in ("Absent", *ISSUE_ORDER))
+    reasons = "".join(f'<option value="{escape(r)}">{escape(r)}</option>' for r in REASONS)
     controls = (f'<div class="abi-filters">{checks}<label>worst issue <select data-filter="issue">'
                 f'<option value="">any</option>{issues}</select></label> '
+                f'<label>absent somewhere because <select data-filter="reason">'
+                f'<option value="">any</option>{reasons}</select></label> '
                 '<label>name <input type="search" data-filter="text" size="16"></label> '
                 '<span class="abi-count"></span></div>')
     rows = "".join(_function_row(e) for e in entries)
@@ -148,6 +152,7 @@ def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
     for build in (b for _, group in data.groups() for b in group):
         cells = [c for e in entries for c in e.abi.present if c.build.id == build.id]
         counts = "".join(f"<td>{sum(i in c.status.issues for c in cells)}</td>" for i in ISSUE_ORDER)
+        counts += f"<td>{_absent_counts(entries, build.id)}</td>"
         changed = sum(1 for e in entries for d in e.abi.changes if d.new == build.id and d.kind == "changed")
         prov = _provenance_text(set(build.provenance.items()) - shared[build.source])
         rows.append(f'<tr><td>{escape(build.group)}</td><td>{escape(build.label)}</td>'
@@ -156,8 +161,21 @@ def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
     common = "".join(f'<p class="abi-prov">All {escape(source)} builds: {_provenance_text(items)}</p>'
                      for source, items in sorted(shared.items()) if items)
     return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Group</th><th>Label</th>'
-                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th><th>Provenance</th>"
+                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Absent, by reason</th><th>Changed</th>"
+                   "<th>Provenance</th>"
                    f"</tr></thead><tbody>{''.join(rows)}</tbody></table>") + common
+
+
+def _absent_counts(entries: list[SiteEntry], build_id: str) -> str:
+    """``reason: count`` of the functions a build has no symbol of."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for cell in entry.abi.cells:
+            if cell.build.id == build_id and not cell.present:
+                reason = cell.status.reason if cell.status is not None else None
+                counts[reason or "unknown"] = counts.get(reason or "unknown", 0) + 1
+    order = [*REASONS, "unknown"]
+    return ", ".join(f"{escape(r)} {counts[r]}" for r in order if r in counts)
 
 
 def _name_list(names: list[str]) -> str:
@@ -231,7 +249,9 @@ def heatmap_rows(entries: list[SiteEntry]) -> list[HeatmapRow]:
 def _legend() -> str:
     items = "".join(f'<span class="abi-cell abi-{c.key}" style="background:{c.colour}">'
                     f"{escape(c.symbol)}</span> {escape(c.label)} " for c in CATEGORIES)
-    return f'<p class="abi-legend">{items}<span class="abi-cell">Δ</span> changed since the previous build</p>'
+    return (f'<p class="abi-legend">{items}<span class="abi-cell">Δ</span> changed since the previous build '
+            f'<span class="abi-cell abi-nodbg">&nbsp;</span> dashed: {escape(NO_DWARF)} (an absence '
+            "there may be a full inline elsewhere; it is never counted as a change)</p>")
 
 
 def overview_page(data: AbiData, entries: list[SiteEntry], heatmap: str | None) -> str:

@@ -9,13 +9,11 @@ in ``hv_vmbus`` and a same-named symbol elsewhere is a collision.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ...maintainers import Entry
 
-_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()-]+?)-(y|m|objs|\$\([A-Za-z0-9_]+\)|\$\(subst [^)]*\)\))\s*[:+]?=\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -40,39 +38,9 @@ class FileModules:
 
 def read_kbuild(tree: Path, files: list[str]) -> FileModules:
     """The module of each ``.c`` file in ``files``, from its directory's Makefile."""
-    out = FileModules()
-    for directory in sorted({str(PurePosixPath(f).parent) for f in files if f.endswith(".c")}):
-        makefile = tree / directory / "Makefile"
-        try:
-            text = makefile.read_text("utf-8", "replace")
-        except OSError:
-            continue
-        for obj, module in _makefile_objects(text).items():
-            out.modules[f"{directory}/{obj[:-2]}.c"] = module
-    return out
+    from .kbuild import read_rules
 
-
-def _makefile_objects(text: str) -> dict[str, str]:
-    """``file.o -> module`` for the composite and single-file objects of a Makefile."""
-    text = text.replace("\\\n", " ")
-    composite: dict[str, list[str]] = {}
-    top: list[str] = []
-    for line in text.splitlines():
-        match = _ASSIGN.match(line.split("#", 1)[0])
-        if not match:
-            continue
-        target, _cond, objs = match.groups()
-        names = [o for o in objs.split() if o.endswith(".o")]
-        if target == "obj":
-            top += names
-        else:
-            composite.setdefault(target, []).extend(names)
-    out: dict[str, str] = {}
-    for obj in top:
-        mod = obj[:-2]
-        for part in composite.get(mod, []) or [obj]:
-            out.setdefault(part, mod.replace("-", "_"))
-    return out
+    return FileModules(read_rules(tree, files).module_map())
 
 
 def wanted_from_sources(sources) -> list[Wanted]:
