@@ -222,17 +222,34 @@ def struct_table(entries: list[SiteEntry]) -> str:
             f"<th>Present</th><th>Layout changes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def tracepoint_table(data: AbiData) -> str:
-    """Every tracepoint of the data, with its matrix."""
+def matrix_table(data: AbiData, symbols: list, head: str, with_file: bool = False) -> str:
+    """Symbols with no entry of their own in the site, each with its matrix."""
     rows = []
-    for symbol in sorted((s for s in data.symbols if s.kind == "tracepoint"), key=lambda s: s.name):
+    for symbol in sorted(symbols, key=lambda s: s.key):
         abi = entry_abi(data, Match(symbol))
         changed = sum(d.kind == "changed" for d in abi.changes)
-        rows.append(f"<tr><td><code>{escape(symbol.name)}</code></td>"
+        file = f"<td>{escape(symbol.file or '')}</td>" if with_file else ""
+        rows.append(f"<tr><td><code>{escape(symbol.name)}</code></td>{file}"
                     f'<td data-sort="{len(abi.present)}">{len(abi.present)}/{len(abi.cells)}</td>'
                     f'<td data-sort="{changed}">{changed or ""}</td><td>{matrix(abi)}</td></tr>')
-    return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Tracepoint</th><th>Present</th>'
-                   f"<th>Changes</th><th>Builds</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    files = "<th>File</th>" if with_file else ""
+    return _scroll(f'<table class="abi-table" data-sortable="1"><thead><tr><th>{escape(head)}</th>{files}'
+                   f"<th>Present</th><th>Changes</th><th>Builds</th></tr></thead><tbody>{''.join(rows)}"
+                   "</tbody></table>")
+
+
+def tracepoint_table(data: AbiData) -> str:
+    """Every tracepoint of the data, with its matrix."""
+    return matrix_table(data, [s for s in data.symbols if s.kind == "tracepoint"], "Tracepoint")
+
+
+def other_versions(data: AbiData, entries: list[SiteEntry]) -> list:
+    """Functions of the data whose defining file is not among the site's
+    sources, or that the site's version of that file does not define (removed
+    or moved before the site's tree)."""
+    defined = {(e.name, e.path) for e in entries if e.kind == "function"}
+    return [s for s in data.symbols if s.kind == "function" and s.file and (s.name, s.file) not in defined
+            and any(st.present for st in s.status.values())]
 
 
 def heatmap_rows(entries: list[SiteEntry]) -> list[HeatmapRow]:
@@ -277,6 +294,13 @@ def overview_page(data: AbiData, entries: list[SiteEntry], heatmap: str | None) 
     lines += _section("Functions") + _raw(function_table(data, functions))
     if structs:
         lines += _section("Structs") + _raw(struct_table(structs))
+    others = other_versions(data, entries)
+    if others:
+        lines += _section("Only in other versions")
+        lines += _raw(f"<p>{len(others)} functions the data has in some build but the site's tree "
+                      "does not define in that file (removed or moved before it, or in files it "
+                      "lacks); each version's own source lists them.</p>"
+                      + matrix_table(data, others, "Function", with_file=True))
     if any(s.kind == "tracepoint" for s in data.symbols):
         lines += _section("Tracepoints") + _raw(tracepoint_table(data))
     return "\n".join(lines) + "\n"
