@@ -102,10 +102,11 @@ def function_symbols(paths: list[Path], names: set[str]) -> dict[Path, list[tupl
     return out
 
 
-def defining_files(binary: Path, symbols: list[tuple[str, int]], relocatable: bool) -> dict[str, str]:
-    """``symbol -> defining file`` by ``addr2line``: the outermost frame at its address."""
+def defining_files(binary: Path, symbols: list[tuple[str, int]], relocatable: bool) -> list[tuple[str, str]]:
+    """``(symbol, defining file)`` by ``addr2line``: the outermost frame at its address
+    (same-named symbols of several files each keep their own)."""
     if not symbols:
-        return {}
+        return []
     by_section: dict[str, list[tuple[str, int]]] = defaultdict(list)
     if relocatable:
         sections = section_of(binary)
@@ -113,14 +114,14 @@ def defining_files(binary: Path, symbols: list[tuple[str, int]], relocatable: bo
             by_section[sections.get(name, ".text")].append((name, value))
     else:
         by_section[""] = symbols
-    out = {}
+    out = []
     for section, items in by_section.items():
         cmd = ["addr2line", "-a", "-f", "-i", "-e", str(binary)] + (["-j", section] if section else [])
         text = run(cmd, stdin="".join(f"{v:#x}\n" for _n, v in items))
         records = re.split(r"^0x[0-9a-f]+\n", text, flags=re.M)[1:]     # -a: each query starts with its address
         for (name, _value), record in zip(items, records):
             files = [ln.rsplit(":", 1)[0] for ln in record.splitlines()[1::2]]
-            out[name] = files[-1] if files else "??"
+            out.append((name, files[-1] if files else "??"))
     return out
 
 
@@ -168,7 +169,7 @@ def truth(work: Path, release: str, names: set[str], dbg: Path) -> tuple[dict, d
     plain = sorted({p.with_suffix("") if p.suffix == ".xz" else p for p in modules})
     found = function_symbols([vmlinux], names)
     table: dict[str, list] = defaultdict(list)
-    for symbol, file in defining_files(vmlinux, found.get(vmlinux, []), False).items():
+    for symbol, file in defining_files(vmlinux, found.get(vmlinux, []), False):
         table[CLONE.match(symbol).group(1) if CLONE.match(symbol) else symbol].append(("vmlinux", symbol, file))
     holders = function_symbols(plain, names)
     unpack(dbg, work, *[f"*/debug/*lib/modules/{release}/{p.relative_to(root).as_posix()}*" for p in holders])
@@ -177,7 +178,7 @@ def truth(work: Path, release: str, names: set[str], dbg: Path) -> tuple[dict, d
         debug = next(iter(work.glob(f"usr/lib/debug/*lib/modules/{release}/{rel}")), None) or \
             next(iter(work.glob(f"usr/lib/debug/*/lib/modules/{release}/{rel}")), module)
         files = defining_files(debug, symbols, True)
-        for symbol, file in files.items():
+        for symbol, file in files:
             base = CLONE.match(symbol).group(1) if CLONE.match(symbol) else symbol
             table[base].append((module_name(module), symbol, file))
     return table, symvers(next(work.glob("usr/src/*/Module.symvers")))
@@ -214,6 +215,8 @@ def compare(data: dict, build_id: str, table: dict, exports: dict) -> tuple[dict
         check("module", where, sorted(status.get("binaries", [])))
         export = exports.get(sym["name"])
         exported = export[0] if export and export[1] in where else ""
+        if exported and export[2]:          # Module.symvers: EXPORT_SYMBOL[_GPL] and a namespace column
+            exported = exported.replace("EXPORT_SYMBOL", "EXPORT_SYMBOL_NS", 1)
         check("export", exported, status.get("exported") or "")
         check("namespace", export[2] if exported else "", status.get("namespace", ""))
         if exported and status.get("crc"):

@@ -233,11 +233,12 @@ def _attribute(context: _Context, wanted: Wanted, ours: list[Found], others: lis
                binary: BinaryIndex | None, subs) -> tuple[list[Found], list[Found], str]:
     """Keep only the symbols that are provably this definition's.
 
-    Symbols with a file (module locals) were matched by file already.  Where
-    the binary's DWARF covers this file, its out-of-line code decides.  Else a
-    same-named function of another file built into the same binary makes a
-    symbol ours only when its linkage fits and there are enough symbols for
-    every such definition; otherwise it is left unattributed (the returned note).
+    Symbols with a file (locals with their ``STT_FILE``) were matched by file
+    already.  The linkage must fit (a static's symbol is local).  When no
+    other built file of that binary defines the name, the symbol is ours;
+    else the binary's DWARF of this file decides (out-of-line code or not);
+    without DWARF a static is ours only when there are more symbols than
+    other definitions, otherwise it is left unattributed (the returned note).
     """
     if not ours or all(f.file for f in ours):
         return ours, others, ""
@@ -245,18 +246,19 @@ def _attribute(context: _Context, wanted: Wanted, ours: list[Found], others: lis
     fits = [f for f in ours if definition is None or (f.bind == "STB_LOCAL") == definition.static]
     if not fits:                        # a static's symbol is local, a global's is not
         return [], others + ours, ""
+    rest = others + [f for f in ours if f not in fits]
+    rivals = _rivals(context, wanted, definition, fits[0].binary) if definition is not None else None
+    if rivals == []:                    # no other built file of that binary defines the name
+        return fits, rest, ""
     if binary is not None and binary.has_dwarf and subs:
         if any(s.out_of_line for s in subs):
-            return ours, others, ""
+            return fits, rest, ""
         return [], others + ours, ""
-    if definition is None:
-        return ours, others, ""
-    rivals = _rivals(context, wanted, definition, ours[0].binary)
-    if not rivals:
-        return fits, others + [f for f in ours if f not in fits], ""
+    if rivals is None:
+        return fits, rest, ""
     plain = [f for f in fits if not f.suffix]
     if definition.static and len(plain) > len(rivals):
-        return fits, others + [f for f in ours if f not in fits], ""
+        return fits, rest, ""
     note = (f"{binary.name if binary else 'vmlinux'} has {', '.join(sorted({f.name for f in fits}))}, but "
             f"{', '.join(rivals)} defines a function of this name built into it too; without debug "
             "information the symbol cannot be told apart")
