@@ -341,3 +341,11 @@ def test_absence_reasons_are_shown():
     assert "not built in this configuration" in page and "dashed:" in page
     assert "not in this version 1, not configured 0" not in page     # counts are per build
     assert "<td>overridden 1</td>" in page
+
+
+def test_functions_of_other_versions_are_listed():
+    data = _reasons_data()
+    page = overview_page(data, [], None)         # the site's tree does not define demo_gone
+    section = page[page.index("Only in other versions"):]
+    assert "1 functions the data has in some build" in section and "<code>demo_gone</code>" in section
+    assert f"<td>{OURS_FILE}</td>" in section and 'class="abi-matrix"' in section

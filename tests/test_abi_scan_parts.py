@@ -222,3 +222,12 @@ def test_export_flags_table(tmp_path):
 
     binary, _elf = read_vmlinux_elf((tmp_path / "vmlinux").read_bytes(), "vmlinux")
     assert binary.exports == {"plain_one": ("EXPORT_SYMBOL", None, ""), "gpl_one": ("EXPORT_SYMBOL_GPL", None, "")}
+
+
+def test_build_series_from_package_names():
+    from kdocgen.abi.scan.command import build_series
+    from kdocgen.abi.scan.run import parse_spec
+    specs = [parse_spec(s) for s in ("linux-image-6.12.117+deb13-amd64 +dbg", "linux-image-5.10.0-46-cloud-amd64",
+                                     "linux-image-6.1.0-56-cloud-arm64:arm64", "linux-image-7.2.13+deb14-amd64",
+                                     "linux-image-6.12.117+deb12-rt-amd64", "./build", "installed:6.1.0-9-amd64")]
+    assert build_series(specs) == ["5.10", "6.1", "6.12", "7.2"]

@@ -172,6 +172,9 @@ def _status(context: _Context, wanted: Wanted) -> BuildStatus:
     ours, others = _split(context.table.get(wanted.name, []), home, wanted.file)
     binary = index.binary(ours[0].binary if ours else (home or "vmlinux"))
     subs = _subprograms(binary, wanted) if binary is not None else []
+    if not ours and home is None and not subs:      # a header's function: wherever DWARF has it
+        binary, subs = next(((b, found) for b in index.binaries if b.has_dwarf
+                             for found in [_subprograms(b, wanted)] if found), (binary, subs))
     overridden = _overridden(context, wanted, ours)
     if overridden is not None:
         return overridden
@@ -209,7 +212,8 @@ def _no_symbol_note(index: BuildIndex, binary: BinaryIndex | None, others: list[
     elsewhere = sorted({f"{f.name} ({f.binary}{', ' + f.file if f.file else ''})" for f in others})
     tail = f"; the symbol {', '.join(elsewhere)} is another file's" if elsewhere else ""
     if binary is not None and binary.has_dwarf:
-        return "built, but neither a symbol nor debug information of it: removed by the compiler" + tail
+        return ("built, but neither a symbol nor debug information of it: not compiled here "
+                "(an #if for another configuration) or dropped as unused") + tail
     return "built, no symbol: inlined or removed by the compiler (no debug information to tell)" + tail
 
 
