@@ -22,7 +22,7 @@ from test_abi_scan import bzimage, encode_kallsyms
 from kdocgen.abi.model import INLINED, NOT_CONFIGURED, NOT_IN_VERSION, OVERRIDDEN, UNATTRIBUTED
 from kdocgen.abi.scan.cache import IndexCache
 from kdocgen.abi.scan.dataset import assemble
-from kdocgen.abi.scan.kbuild import makefile_objects, read_rules
+from kdocgen.abi.scan.kbuild import Step, makefile_objects, read_rules
 from kdocgen.abi.scan.run import BuildSpec, Scanner
 from kdocgen.abi.scan.subsystem import FileModules
 from kdocgen.abi.scan.versions import Definition, union_wanted, version_source
@@ -218,8 +218,10 @@ def test_absence_reasons(scanned, kind):
 
 def test_makefile_conditions():
     text = ("obj-$(CONFIG_A) += a.o\nifdef CONFIG_B\nobj-y += b.o\nendif\n"
-            "comp-y := c.o\ncomp-$(CONFIG_D) += d.o\nobj-$(subst m,y,$(CONFIG_E)) += comp.o sub/\n")
+            "comp-y := c.o\ncomp-$(CONFIG_D) += d.o\nobj-$(subst m,y,$(CONFIG_E)) += comp.o sub/\n"
+            "obj-${CONFIG_T} += t.o\n")
     objects = makefile_objects(text)
+    assert objects["t.o"][0][1] == (Step("CONFIG_T"),)
     assert [s.option for s in objects["b.o"][0][1]] == ["y", "CONFIG_B"]
     assert objects["d.o"][0][0] == "comp" and objects["sub/"][0][1][0].builtin
 
@@ -227,12 +229,13 @@ def test_makefile_conditions():
 def test_rules_of_composite_and_directory(tmp_path):
     (tmp_path / "drivers" / "x").mkdir(parents=True)
     (tmp_path / "drivers" / "Makefile").write_text("obj-$(CONFIG_X) += x/\n")
-    (tmp_path / "drivers" / "x" / "Makefile").write_text("obj-$(CONFIG_XM) += xm.o\nxm-y := a.o\n"
+    (tmp_path / "drivers" / "x" / "Makefile").write_text("obj-$(CONFIG_XM) += xm.o\nxm-y := a.o sub/s.o\n"
                                                          "xm-$(CONFIG_XT) += t.o\n")
-    rules = read_rules(tmp_path, ["drivers/x/a.c", "drivers/x/t.c", "drivers/x/none.c"])
+    rules = read_rules(tmp_path, ["drivers/x/a.c", "drivers/x/t.c", "drivers/x/none.c", "drivers/x/sub/s.c"])
     config = {"CONFIG_X": "y", "CONFIG_XM": "m", "CONFIG_XT": "y"}
     assert (rules.built("drivers/x/a.c", config).state, rules.built("drivers/x/a.c", config).module) == ("m", "xm")
     assert rules.built("drivers/x/t.c", config).module == "xm"      # built-in option, module's object
     assert rules.built("drivers/x/t.c", {**config, "CONFIG_XT": ""}).off == "CONFIG_XT"
     assert rules.built("drivers/x/none.c", config).state == "?"
     assert rules.built("drivers/x/a.c", {"CONFIG_XM": "m"}).off == "CONFIG_X"
+    assert rules.built("drivers/x/sub/s.c", config).module == "xm"  # named from the directory above

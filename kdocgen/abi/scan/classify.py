@@ -282,6 +282,9 @@ def _rivals(context: _Context, wanted: Wanted, definition: Definition, binary: s
         where = "vmlinux" if built.state == "y" else built.module
         if built.state != "?" and where != binary:
             continue
+        rule = source.kbuild.rules.get(file)
+        if built.state == "?" and binary != "vmlinux" and (rule is None or rule.module != binary):
+            continue                    # unknown rule: only vmlinux could hold it unnoticed
         theirs = source.defined.get((wanted.name, file))
         if theirs is not None and (theirs.weak or theirs.static != definition.static):
             continue

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()/-]+?)-(y|m|objs|\$\((?:subst m,y,)?\$?\(?(CONFIG_[A-Za-z0-9_]+)\)?\))"
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()/-]+?)-(y|m|objs|\$[({](?:subst m,y,)?\$?[({]?(CONFIG_[A-Za-z0-9_]+)[)}]?[)}])"
                      r"\s*[:+]?=\s*(.*)$")
 _IF = re.compile(r"^\s*(ifdef|ifndef|ifeq|ifneq)\s+(.*)$")
 _IF_CONFIG = re.compile(r"CONFIG_[A-Za-z0-9_]+")
@@ -85,14 +85,16 @@ def read_rules(tree: Path, files: list[str]) -> Kbuild:
     out = Kbuild()
     cache: dict[str, dict[str, list[tuple[str, tuple[Step, ...]]]]] = {}
     for path in sorted(f for f in files if f.endswith(".c")):
-        directory, name = str(PurePosixPath(path).parent), PurePosixPath(path).stem
-        objects = _objects(tree, directory, cache)
-        steps, module, obj_step = _object_steps(objects, f"{name}.o")
-        if steps is None:
-            out.rules[path] = Rule((), name.replace("-", "_"), known=False, listed=False)
-            continue
-        parents = _directory_steps(tree, directory, cache)
-        out.rules[path] = Rule(steps + (parents or ()), module, parents is not None, obj_step)
+        parts = path[:-2].split("/")
+        for cut in range(len(parts) - 1, 0, -1):      # "x.o" in its directory, or "sub/x.o" above it
+            directory = "/".join(parts[:cut])
+            steps, module, obj_step = _object_steps(_objects(tree, directory, cache), "/".join(parts[cut:]) + ".o")
+            if steps is not None:
+                parents = _directory_steps(tree, directory, cache)
+                out.rules[path] = Rule(steps + (parents or ()), module, parents is not None, obj_step)
+                break
+        else:
+            out.rules[path] = Rule((), parts[-1].replace("-", "_"), known=False, listed=False)
     return out
 
 
@@ -101,13 +103,13 @@ def _object_steps(objects, obj: str, depth: int = 0) -> tuple[tuple[Step, ...] |
     the index of the ``obj-`` line's condition among them."""
     for target, steps in objects.get(obj, []):
         if target == "obj":
-            return steps, obj[:-2].replace("-", "_"), 0
+            return steps, obj[:-2].rsplit("/", 1)[-1].replace("-", "_"), 0
         if depth < 4:
             outer, module, index = _object_steps(objects, f"{target}.o", depth + 1)
             if outer is not None:
                 own = tuple(s for s in steps if s.option != "y")
                 return own + outer, module, len(own) + index
-    return None, obj[:-2].replace("-", "_"), 0
+    return None, obj[:-2].rsplit("/", 1)[-1].replace("-", "_"), 0
 
 
 def _directory_steps(tree: Path, directory: str, cache) -> tuple[Step, ...] | None:
