@@ -58,6 +58,8 @@ int fx_entry(int x) { sink(fx_set_vmsa(x)); return 0; }
 """
 NSMOD_C = """\
 #include "common.h"
+#define DEFINE_FX(fn) int fn(int x) { sink(x + 2); return x; }
+DEFINE_FX(fx_generated)
 int fx_ns_export(int x) { sink(x); return x; }
 EXPORT_NS(fx_ns_export, "FX_NS");
 """
@@ -158,7 +160,8 @@ def _status(fixture, tmp_path, kind: str, extra=()):
 def scanned(fixture, tmp_path_factory):
     from kdocgen.abi.scan.subsystem import Wanted
     tmp = tmp_path_factory.mktemp("attr-scan")
-    extra = [Wanted("function", "fx_removed", "drivers/fx/ours.c")]
+    extra = [Wanted("function", "fx_removed", "drivers/fx/ours.c"), Wanted("function", "fx_generated", "drivers/fx/nsmod.c"),
+             Wanted("function", "fx_entry", "drivers/fx/gone.c")]
     return {kind: _status(fixture, tmp, kind, extra)[0] for kind in ("build", "deb")}
 
 
@@ -214,6 +217,11 @@ def test_absence_reasons(scanned, kind):
     assert (off.present, off.reason) == (False, NOT_CONFIGURED) and "CONFIG_FX_OFF" in off.note
     gone = status["fx_removed", "drivers/fx/ours.c"]
     assert (gone.present, gone.reason) == (False, NOT_IN_VERSION)
+    moved = status["fx_entry", "drivers/fx/gone.c"]             # another version's file
+    assert (moved.present, moved.reason) == (False, NOT_IN_VERSION) and "has no drivers/fx/gone.c" in moved.note
+    # a function a macro writes: not in the extracted source, yet its symbol is the file's
+    made = status["fx_generated", "drivers/fx/nsmod.c"]
+    assert (made.present, made.binaries, made.reason) == (True, ["nsmod"], None) and "macro" in made.note
 
 
 def test_makefile_conditions():

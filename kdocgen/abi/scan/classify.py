@@ -143,9 +143,9 @@ def _absence(context: _Context, wanted: Wanted) -> BuildStatus | None:
         return BuildStatus(present=False, reason=USER_SPACE, note=f"{file} is user-space code, not kernel ABI")
     if _other_arch(context.index, file):
         return BuildStatus(present=False, reason=OTHER_ARCH, note=f"defined for another architecture ({file})")
-    if source is not None and file and (wanted.name, file) not in source.defined:
+    if source is not None and file and (wanted.name, file) not in source.defined and file not in source.files:
         return BuildStatus(present=False, reason=NOT_IN_VERSION,
-                           note=f"{file} of linux-source-{source.version} does not define it")
+                           note=f"linux-source-{source.version} has no {file}")
     built = context.built(file)
     if built.state == "n":
         return BuildStatus(present=False, reason=NOT_CONFIGURED, note=f"{file} is not built: {built.off} is not set")
@@ -179,7 +179,16 @@ def _status(context: _Context, wanted: Wanted) -> BuildStatus:
     if overridden is not None:
         return overridden
     ours, others, unattributed = _attribute(context, wanted, ours, others, binary, subs)
-    status = BuildStatus(present=bool(ours))
+    source = context.source
+    if source is not None and (wanted.name, wanted.file or "") not in source.defined:
+        if not ours or source.definers(wanted.name):     # or it moved to another file of ours
+            return BuildStatus(present=False, reason=NOT_IN_VERSION,
+                               note=f"{wanted.file} of linux-source-{source.version} does not define it")
+        unwritten = (f"{wanted.file} of linux-source-{source.version} does not write it out: "
+                     "a macro defines it (e.g. module_pci_driver())")
+    else:
+        unwritten = ""
+    status = BuildStatus(present=bool(ours), note=unwritten)
     status.binaries = sorted({f.binary for f in ours}, key=lambda b: (b != "vmlinux", b))
     status.symbols = [ElfSymbol(f.name, 0, f.size, f.bind, f.binary) for f in ours]
     status.clones = sorted({f.name for f in ours if f.suffix})

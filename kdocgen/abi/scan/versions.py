@@ -43,6 +43,7 @@ class VersionSource:
     """One kernel version's source facts for a scan."""
 
     version: str                                              # "6.1"
+    files: set[str] = field(default_factory=set)                                # the subsystem's files
     defined: dict[tuple[str, str], Definition] = field(default_factory=dict)   # (name, file) -> how
     structs: set[tuple[str, str]] = field(default_factory=set)                 # (name, file)
     kbuild: Kbuild = field(default_factory=Kbuild)
@@ -62,6 +63,7 @@ def version_source(tree: Path, sources, version: str, cache: Path | None = None)
     """The facts of one version from its tree and its extracted subsystem files (``SourceFile``s)."""
     out = VersionSource(version)
     for source in sources:
+        out.files.add(source.path)
         for sym in source.symbols:
             if sym.kind == "function" and sym.has_body:
                 out.defined.setdefault((sym.name, source.path), Definition(
