@@ -177,14 +177,17 @@ def test_real_cloud_package(tmp_path):
     assert status["hv_get_tsc_page"].binaries == ["vmlinux"]
 
 
-def test_header_stubs_of_c_functions_are_left_out():
-    from kdocgen.abi.scan.subsystem import Wanted, wanted_from_sources
+def test_header_stubs_of_c_functions_are_left_out(tmp_path):
+    from kdocgen.abi.scan.subsystem import Wanted
+    from kdocgen.abi.scan.versions import union_wanted, version_source
     from kdocgen.extract import extract_source
 
     sources = [extract_source("d/x.h", b"static inline int f(void) { return 0; }\n"
                                        b"static inline int g(int a) { return a; }\nint h(void);\n"),
-               extract_source("d/x.c", b"int f(void) { return 1; }\n")]
-    assert wanted_from_sources(sources) == [Wanted("function", "f", "d/x.c"), Wanted("function", "g", "d/x.h")]
+               extract_source("d/x.c", b"int f(void) { return 1; }\n"),
+               extract_source("tools/d/u.c", b"int u(void) { return 1; }\n")]       # user space: left out
+    assert union_wanted([version_source(tmp_path, sources, "1.0")]) == \
+        [Wanted("function", "f", "d/x.c"), Wanted("function", "g", "d/x.h")]
 
 
 def test_deltas_ignore_builds_without_btf():
