@@ -110,9 +110,11 @@ def diff_layouts(old: Declaration, old_text: str, new: Declaration, new_text: st
     before, after = layout(old, old_text), layout(new, new_text)
     changes = [Change("Field offset changed", f"{name} at {before[name][0]}", f"{name} at {after[name][0]}")
                for name in before if name in after and before[name][0] != after[name][0]]
+    types_old = {m.name: m.type for m in old.members}
+    types_new = {m.name: m.type for m in new.members}
     changes += [Change("Field size changed", f"{name}: {before[name][1]}", f"{name}: {after[name][1]}")
                 for name in before if name in after and before[name][1] != after[name][1]
-                and not any(c.kind == "Field type changed" and c.old.startswith(name) for c in changes)]
+                and types_old.get(name) == types_new.get(name)]     # a new type says it already
     size_old, size_new = _SIZE.search(old_text), _SIZE.search(new_text)
     if size_old and size_new and size_old.groups() != size_new.groups():
         changes.append(Change("Size changed", _size_text(size_old), _size_text(size_new)))
