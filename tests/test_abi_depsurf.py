@@ -301,3 +301,18 @@ def test_collision_keeps_instances(real):
 def test_real_import_is_deterministic(real):
     again, _ = read_depsurf([DEPSURF / "functions"])
     assert dumps(again) == dumps(real["functions"][0])
+
+
+def test_struct_layout_changes():
+    from kdocgen.abi.diff import diff_signatures
+    old = ("struct demo {\n\tint a; /* 0 4 */\n\tstruct {\n\t\tshort x; /* 4 2 */\n\t} config; /* 4 2 */\n"
+           "\tlong b; /* 8 8 */\n}; /* size: 16 */")
+    new = ("struct demo {\n\tint a; /* 0 4 */\n\tstruct {\n\t\tint x; /* 4 4 */\n\t} config; /* 4 4 */\n"
+           "\tlong b; /* 8 8 */\n}; /* size: 16, packed */")
+    kinds = [(c.kind, c.old, c.new) for c in diff_signatures("struct", old, new)]
+    assert ("Field size changed", "config: 2", "config: 4") in kinds
+    assert ("Size changed", "16 bytes", "16 bytes, packed") in kinds
+    moved = new.replace("long b; /* 8 8 */", "long b; /* 16 8 */")
+    assert ("Field offset changed", "b at 8", "b at 16") in \
+        [(c.kind, c.old, c.new) for c in diff_signatures("struct", new, moved)]
+    assert diff_signatures("struct", old, old) == []
