@@ -9,17 +9,21 @@ from ..extract import extract_file
 from ..model import SourceFile
 
 
+#: How much of a file is parsed, least first: its documented declarations
+#: (the ``kernel-doc`` directive), every declaration, and call lists too
+#: (the site's features).
+DOCUMENTED, EVERY, CALLS = 0, 1, 2
+
+
 class ParsedFiles:
     """Parsed files keyed by path, size and modification time (an edited file
-    is parsed again); a file parsed with call lists serves both kinds of
-    request."""
+    is parsed again); a file parsed in more detail serves requests for less."""
 
     def __init__(self) -> None:
-        self._files: dict[tuple[str, int, int], tuple[SourceFile, bool]] = {}
+        self._files: dict[tuple[str, int, int], tuple[SourceFile, int]] = {}
 
-    def get(self, tree: str | Path, relpath: str, with_calls: bool = True) -> SourceFile:
-        """The model of ``relpath`` below ``tree`` (with call lists unless
-        ``with_calls`` is false: the ``kernel-doc`` directive needs none)."""
+    def get(self, tree: str | Path, relpath: str, detail: int = CALLS) -> SourceFile:
+        """The model of ``relpath`` below ``tree``, parsed to ``detail``."""
         path = Path(tree) / relpath
         try:
             stat = path.stat()
@@ -27,8 +31,9 @@ class ParsedFiles:
         except OSError:
             key = (str(path), 0, 0)
         known = self._files.get(key)
-        if known is None or with_calls and not known[1]:
-            known = self._files[key] = (extract_file(tree, relpath, with_calls=with_calls), with_calls)
+        if known is None or known[1] < detail:
+            source = extract_file(tree, relpath, with_calls=detail == CALLS, documented=detail == DOCUMENTED)
+            known = self._files[key] = (source, detail)
         return known[0]
 
 
