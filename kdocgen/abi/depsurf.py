@@ -176,10 +176,3 @@ def _provenance(paths: list[Path]) -> dict[str, str]:
                 text = source.read_text("utf-8", "replace")
                 return {f"commit {m.group(1)}": m.group(2) for m in _COMMIT.finditer(text)}
     return {}
-
-
-def status_cell(status: BuildStatus | None) -> str:
-    """``Absent``, ``OK`` or the issues joined with ``+`` (the status-matrix spelling)."""
-    if status is None or not status.present:
-        return "Absent"
-    return "+".join(status.issues) or "OK"
