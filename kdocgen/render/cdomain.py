@@ -45,7 +45,8 @@ def c_domain_accepts(directive: str, signature: str) -> bool:
     from sphinx.domains.c._parser import DefinitionParser
     from sphinx.util.cfamily import DefinitionError
     object_type, directive_type = _OBJECT_TYPE[directive]
-    parser = DefinitionParser(signature, location=("kdocgen", 0), config=_config(signature))
+    parser = DefinitionParser(signature, location=("kdocgen", 0),
+                              config=_config(signature))  # type: ignore[arg-type]  # the attributes it reads
     try:
         parser.parse_declaration(object_type, directive_type)
         parser.assert_end()
