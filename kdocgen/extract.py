@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .cparse.attributes import blank_comments, unterminated_comment
+from .cparse.blanking import blank_comments, unterminated_comment
 from .cparse.declarations import documented_only, parse_declarations
 from .kerneldoc.bind import bind
 from .kerneldoc.comment import find_comments, plain_comment_above

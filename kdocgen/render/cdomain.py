@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from types import SimpleNamespace
 
-from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
+from ..cparse.blanking import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
 
 _OBJECT_TYPE = {"c:function": ("function", "function"), "c:macro": ("macro", "macro"),
                 "c:struct": ("struct", "struct"), "c:union": ("union", "union"),
