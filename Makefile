@@ -62,8 +62,9 @@ bench: $(STAMP)
 abi: $(STAMP)
 	$(PY) -m kdocgen abi scan --builds-from data/abi/debian-builds.txt -o data/abi/hyperv-debian.json.gz $(ABI_SCAN_ARGS)
 
-# The site: kdocgen writes the pages into source/, Sphinx builds them into a
-# copy of the previous site, which replaces it only when the build succeeded.
+# The site: kdocgen writes the pages into source/, Sphinx builds them in
+# _build/sphinx/, and _build/html is replaced by exactly that build's files
+# when it succeeded (kdocgen html; one build of a checkout at a time).
 SITE_ARGS = $(if $(SUBSYSTEM),--subsystem "$(SUBSYSTEM)") $(if $(FILES),--files "$(FILES)")
 SPHINXOPTS ?= -j auto
 # ABI status: ABI_DATA="a.json depsurf-folder ..." (kdocgen ABI JSON files or
@@ -73,13 +74,7 @@ ABI_DEFAULT ?= $(if $(SUBSYSTEM)$(FILES),,$(wildcard data/abi/hyperv-debian.json
 ABI_ARGS = $(foreach p,$(ABI_DEFAULT) $(ABI_DATA),--abi "$(p)")
 
 html: $(STAMP)
-	$(PY) -m kdocgen site --out source $(SITE_ARGS) $(ABI_ARGS)
-	@rm -rf _build/html.new && mkdir -p _build
-	@if [ -d _build/html ]; then cp -a _build/html _build/html.new; fi
-	$(PY) -m sphinx -b html -d _build/doctrees $(SPHINXOPTS) . _build/html.new
-	@rm -rf _build/html.old
-	@if [ -d _build/html ]; then mv _build/html _build/html.old; fi
-	@mv _build/html.new _build/html && rm -rf _build/html.old
+	$(PY) -m kdocgen html $(SITE_ARGS) $(ABI_ARGS) --sphinx-options="$(SPHINXOPTS)"
 	@echo "site: _build/html/index.html"
 
 clean:

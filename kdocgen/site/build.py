@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..extract import extract_many
+from ..extract import extract_many, not_read
 from ..maintainers import Entry, entry_docs, entry_files, find_entry, read_maintainers
 from ..model import SourceFile
 from ..render.page import render_page
@@ -61,11 +61,20 @@ def _progress(message: str) -> None:
     print(f"kdocgen site: {message}", file=sys.stderr, flush=True)
 
 
+class SiteError(Exception):
+    """Files of a site that cannot be documented at all (nothing is written)."""
+
+
 def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progress, abi=None) -> dict:
     """Write the pages of ``plan`` into ``out`` (the ``source/`` folder), with
-    the ABI data ``abi`` if given; return the figures shown on the landing page."""
+    the ABI data ``abi`` if given; return the figures shown on the landing
+    page.  A file that cannot be read raises :class:`SiteError` before
+    anything is written."""
     progress(f"parsing {len(plan.files)} files")
     sources = list(extract_many(plan.tree, plan.files, jobs=jobs, with_calls=True))
+    unread = [d for source in sources for d in not_read(source)]
+    if unread:
+        raise SiteError("; ".join(f"{d.path}: {d.message}" for d in unread))
     for source in sources:
         for diag in source.diagnostics:
             if diag.severity == "error":

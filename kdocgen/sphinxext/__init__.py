@@ -14,7 +14,9 @@ from .cpurge import setup_cpurge
 from .comment import setup_comment
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
+from .outputs import setup_outputs
 from .parsed import parsed_files
+from .searchindex import setup_searchindex
 from .site import setup_site
 from .sourceview import setup_sourceview
 from .userabi import setup_userabi
@@ -33,5 +35,7 @@ def setup(app):
     setup_userabi(app)
     setup_comment(app)
     setup_cpurge(app)
+    setup_searchindex(app)
+    setup_outputs(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}

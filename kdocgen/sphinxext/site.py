@@ -151,6 +151,7 @@ def write_report(app, exception) -> None:
 def _write_sitemap(app, out: Path) -> None:
     base = (app.config.html_baseurl or "").rstrip("/")
     if not base:
+        (out / "sitemap.xml").unlink(missing_ok=True)  # of a build that had one
         return
     urls = [f"{base}/{app.builder.get_target_uri(doc)}" for doc in sorted(app.env.found_docs)]
     body = "".join(f"  <url><loc>{escape(url)}</loc></url>\n" for url in urls)
