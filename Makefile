@@ -7,6 +7,7 @@
 #   make lint      doc-lint of the same files (kdocgen lint; LINT_ARGS="--format sarif")
 #   make parity    compare kdocgen with the kernel's own scripts/kernel-doc
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
+#   make bench-site  make html's cold / no-change / touch / edit cost, Hyper-V and a 400-file site
 #   make abi       refresh data/abi/hyperv-debian.json.gz: scan the Debian builds of data/abi/debian-builds.txt
 #
 # KSRC=/path/to/linux uses that kernel tree; by default Debian's
@@ -21,7 +22,7 @@ export KSRC SITE_URL
 
 STAMP := $(VENV)/.installed
 
-.PHONY: all test venv parity bench clean html lint man abi
+.PHONY: all test venv parity bench bench-site clean html lint man abi
 
 all: test
 
@@ -55,6 +56,9 @@ parity: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/speed.py --json bench/results/speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
+
+bench-site: $(STAMP)
+	$(PY) bench/site_speed.py --json bench/results/site_speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
 
 # The default ABI dataset: the Hyper-V functions over real Debian kernel builds
 # (packages fetched with apt through a private configuration; per-build results

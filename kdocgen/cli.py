@@ -128,16 +128,16 @@ def cmd_rst(args) -> int:
     return 1 if result.errors else 0
 
 
-def _site_options(args):
+def _site_options(args, cache: str | None):
     from .site.pipeline import SiteOptions, default_jobs
     return SiteOptions(Path(args.out), args.srctree, args.subsystem, args.files.split() if args.files else None,
-                       default_jobs(args.jobs), list(args.abi or []), args.abi_scan)
+                       default_jobs(args.jobs), list(args.abi or []), args.abi_scan, Path(cache) if cache else None)
 
 
 def cmd_site(args) -> int:
     """kdocgen site: write the Sphinx source of a subsystem's site."""
     from .site.pipeline import write_site_source
-    return write_site_source(_site_options(args), lambda m: print(f"kdocgen site: {m}", file=sys.stderr, flush=True))
+    return write_site_source(_site_options(args, args.cache), lambda m: print(f"kdocgen site: {m}", file=sys.stderr, flush=True))
 
 
 def cmd_html(args) -> int:
@@ -146,7 +146,8 @@ def cmd_html(args) -> int:
     from .site.pipeline import HtmlOptions, build_html
     srcdir = Path(args.srcdir)
     args.out = str(srcdir / args.pages)
-    options = HtmlOptions(_site_options(args), srcdir, Path(args.build_dir), shlex.split(args.sphinx_options))
+    options = HtmlOptions(_site_options(args, str(Path(args.build_dir) / "cache")), srcdir, Path(args.build_dir),
+                          shlex.split(args.sphinx_options))
     return build_html(options, lambda m: print(f"kdocgen html: {m}", file=sys.stderr, flush=True))
 
 
@@ -332,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
     site = sub.add_parser("site", help="write the Sphinx source of a subsystem's site (make html)")
     _add_site(site)
     site.add_argument("--out", default="source", help="folder for the generated pages (default: source)")
+    site.add_argument("--cache", default=None, metavar="DIR",
+                      help="keep parsed files and a record of the run in DIR: files whose bytes did not "
+                           "change are not parsed again, and nothing is done when no input changed")
     site.set_defaults(func=cmd_site)
     html = sub.add_parser("html", help="build a subsystem's site with Sphinx (make html): pages, "
                                        "Sphinx, then the published folder BUILD/html")

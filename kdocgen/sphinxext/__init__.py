@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from .. import __version__
 from .abi import setup_abi
-from .cconfig import teach_c_domain
+from .cconfig import narrow_c_objects, teach_c_domain
 from .cpurge import setup_cpurge
 from .comment import setup_comment
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
+from .navigation import setup_navigation
 from .outputs import setup_outputs
-from .parsed import parsed_files
+from .parsed import parsed_files, use_site_cache
 from .searchindex import setup_searchindex
 from .site import setup_site
 from .sourceview import setup_sourceview
@@ -28,7 +29,9 @@ def setup(app):
     directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
     app.add_directive("kernel-doc", directive)
     app.connect("config-inited", teach_c_domain)
+    narrow_c_objects(app)
     setup_site(app)
+    app.connect("config-inited", use_site_cache)
     setup_abi(app)
     setup_sourceview(app)
     setup_flattable(app)
@@ -36,6 +39,7 @@ def setup(app):
     setup_comment(app)
     setup_cpurge(app)
     setup_searchindex(app)
+    setup_navigation(app)
     setup_outputs(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 2}

@@ -1,5 +1,7 @@
 """The source files a build reads, parsed once per build process and shared
-by the directive, the site features and the source views."""
+by the directive, the site features and the source views; a site built by
+``kdocgen site`` shares its cache folder, so a file whose bytes did not
+change is not parsed again at all."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ from pathlib import Path
 
 from ..extract import extract_file
 from ..model import SourceFile
+from ..parsecache import ParseCache, extract_cached
 
 
 class ParsedFiles:
     """Parsed files keyed by path, size and modification time (an edited file
-    is parsed again)."""
+    is parsed again, or taken from ``disk`` when its bytes are known)."""
 
     def __init__(self) -> None:
         self._files: dict[tuple[str, int, int], SourceFile] = {}
+        self.disk: ParseCache | None = None
 
     def get(self, tree: str | Path, relpath: str) -> SourceFile:
         """The model of ``relpath`` below ``tree`` (with call lists)."""
@@ -25,7 +29,10 @@ class ParsedFiles:
         except OSError:
             key = (str(path), 0, 0)
         if key not in self._files:
-            self._files[key] = extract_file(tree, relpath, with_calls=True)
+            if self.disk is None:
+                self._files[key] = extract_file(tree, relpath, with_calls=True)
+            else:
+                self._files[key] = extract_cached(tree, [relpath], self.disk, with_calls=True)[0][0]
         return self._files[key]
 
 
@@ -35,3 +42,10 @@ def parsed_files(app) -> ParsedFiles:
     if cache is None:
         cache = app.kdocgen_parsed = ParsedFiles()
     return cache
+
+
+def use_site_cache(app, config) -> None:
+    """config-inited: the cache folder of ``kdocgen site``, when it names one."""
+    site = config.kdocgen_site if isinstance(config.kdocgen_site, dict) else {}
+    if site.get("cache"):
+        parsed_files(app).disk = ParseCache(Path(site["cache"]) / "parsed")
