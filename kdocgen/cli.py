@@ -152,18 +152,27 @@ def cmd_html(args) -> int:
 
 
 def _lint_tree(args) -> Path:
-    """The tree lint paths are relative to: --srctree, $KSRC, the kernel tree
-    holding the first absolute path, or the current directory."""
+    """The tree lint paths are relative to: --srctree; else the kernel tree
+    holding the first absolute path (a path belongs to the tree that holds
+    it, whatever $KSRC says); else $KSRC; else the kernel tree holding the
+    first path, or the current directory."""
     if args.srctree:
         return Path(args.srctree)
-    if os.environ.get("KSRC"):
+    absolute = [name for name in args.paths if Path(name).is_absolute()]
+    found = _tree_holding(absolute)
+    if found is None and os.environ.get("KSRC"):
         return Path(os.environ["KSRC"])
-    for name in args.paths:
+    return found or _tree_holding(args.paths) or Path.cwd()
+
+
+def _tree_holding(names: list[str]) -> Path | None:
+    """The kernel tree (MAINTAINERS and Makefile) above the first of ``names``."""
+    for name in names[:1]:
         path = Path(name).resolve()
         for parent in [path, *path.parents]:
             if (parent / "MAINTAINERS").is_file() and (parent / "Makefile").is_file():
                 return parent
-    return Path.cwd()
+    return None
 
 
 def _changed_files(args, tree: Path, wanted):

@@ -194,15 +194,31 @@ def scoped(lines: list[str], scope: str | None) -> list[str]:
     return [f".. c:namespace-push:: {scope}", ""] + lines + ["", ".. c:namespace-pop::"]
 
 
-def head_block(symbol: Symbol, indent: str, prose: Prose, literal: bool = False) -> list[str]:
-    """The C-domain directive with the purpose and the parameter fields."""
+def head_block(symbol: Symbol, indent: str, prose: Prose, literal: bool = False,
+               fields: bool = True) -> list[str]:
+    """The C-domain directive with the purpose and the parameters: as typed
+    fields (``fields``), else as the kernel's own directive lists them."""
     out = declaration_line(symbol, indent, literal)
     inner = indent + INDENT
     if symbol.purpose:
         out += [""] + _block(prose(symbol.purpose, purpose_line(symbol)), inner)
     if symbol.kind in ("function", "macro") or symbol.is_pointer_typedef:
-        out += field_list(symbol, inner, prose)
+        out += field_list(symbol, inner, prose) if fields else parameter_list(symbol, inner, prose)
     return out
+
+
+def parameter_list(symbol: Symbol, indent: str, prose: Prose) -> list[str]:
+    """A "Parameters" rubric and each parameter as declared, with its
+    description (one nested block each, where fields need two)."""
+    out = []
+    for member in symbol.params:
+        if member.name == "void" or not member.name:
+            continue
+        declared = " ".join(param_decl(member).split()).replace("`", "'")
+        out += ["", f"{indent}``{declared}``"]
+        desc = prose(member.desc, _desc_line(member)) if member.desc else [_describe(member)]
+        out.extend(_block(desc, indent + INDENT))
+    return ["", f"{indent}.. rubric:: Parameters"] + out if out else []
 
 
 def doc_body(symbol: Symbol, prose: Prose) -> list[str]:
@@ -221,7 +237,7 @@ def directive_entry(symbol: Symbol, prose: Prose) -> list[str]:
     sections (safe to insert anywhere in a hand-written page)."""
     if symbol.kind == "doc":
         return doc_body(symbol, prose)
-    out = head_block(symbol, "", prose)
+    out = head_block(symbol, "", prose, fields=False)
     inner = INDENT
     if symbol.kind in ("struct", "union", "enum"):
         members = member_list(symbol, prose, enumerators=False)  # as the kernel's own directive

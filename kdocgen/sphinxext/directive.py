@@ -34,7 +34,7 @@ from ..model import SourceFile, Symbol
 from ..render.entry import directive_entry, scoped
 from ..render.prose import WrappedProse
 from .cconfig import attributes_used_in
-from .parsed import ParsedFiles
+from .parsed import DOCUMENTED, ParsedFiles
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class KernelDocDirective(SphinxDirective):
             logger.warning("kernel-doc: %s: no such file in %s", relpath, tree, location=self.get_location())
             return None
         self.env.note_dependency(str(path.resolve()))
-        source = self.cache.get(tree, relpath)
+        source = self.cache.get(tree, relpath, DOCUMENTED)
         for diag in source.diagnostics:
             if diag.severity == "error":
                 logger.warning("kernel-doc: %s:%d: %s", diag.path, diag.line, diag.message,
@@ -153,6 +153,6 @@ class KernelDocDirective(SphinxDirective):
             for path in sorted(glob.glob(str(tree / pattern), recursive=True)):
                 rel = os.path.relpath(path, tree)
                 self.env.note_dependency(str(Path(path).resolve()))
-                names |= set(self.cache.get(tree, rel).exports)
+                names |= set(self.cache.get(tree, rel, DOCUMENTED).exports)
         return names
 

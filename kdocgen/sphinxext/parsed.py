@@ -12,28 +12,38 @@ from ..model import SourceFile
 from ..parsecache import ParseCache, extract_cached
 
 
+#: How much of a file is parsed, least first: its documented declarations
+#: (the ``kernel-doc`` directive), every declaration, and call lists too
+#: (the site's features).
+DOCUMENTED, EVERY, CALLS = 0, 1, 2
+
+
 class ParsedFiles:
     """Parsed files keyed by path, size and modification time (an edited file
-    is parsed again, or taken from ``disk`` when its bytes are known)."""
+    is parsed again, or taken from ``disk`` when its bytes are known); a file
+    parsed in more detail serves requests for less."""
 
     def __init__(self) -> None:
-        self._files: dict[tuple[str, int, int], SourceFile] = {}
+        self._files: dict[tuple[str, int, int], tuple[SourceFile, int]] = {}
         self.disk: ParseCache | None = None
 
-    def get(self, tree: str | Path, relpath: str) -> SourceFile:
-        """The model of ``relpath`` below ``tree`` (with call lists)."""
+    def get(self, tree: str | Path, relpath: str, detail: int = CALLS) -> SourceFile:
+        """The model of ``relpath`` below ``tree``, parsed to ``detail``."""
         path = Path(tree) / relpath
         try:
             stat = path.stat()
             key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
         except OSError:
             key = (str(path), 0, 0)
-        if key not in self._files:
-            if self.disk is None:
-                self._files[key] = extract_file(tree, relpath, with_calls=True)
-            else:
-                self._files[key] = extract_cached(tree, [relpath], self.disk, with_calls=True)[0][0]
-        return self._files[key]
+        known = self._files.get(key)
+        if known is None or known[1] < detail:
+            known = self._files[key] = (self._parse(tree, relpath, detail), detail)
+        return known[0]
+
+    def _parse(self, tree: str | Path, relpath: str, detail: int) -> SourceFile:
+        if detail == CALLS and self.disk is not None:  # as kdocgen site parses it
+            return extract_cached(tree, [relpath], self.disk, with_calls=True)[0][0]
+        return extract_file(tree, relpath, with_calls=detail == CALLS, documented=detail == DOCUMENTED)
 
 
 def parsed_files(app) -> ParsedFiles:
