@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from kdocgen import parsecache
 from kdocgen.cli import main
 from sitework import A_C, make_html, new_site_work, snapshot
 
@@ -29,19 +28,6 @@ def _times(top: Path, pattern: str) -> dict[str, int]:
 
 def _changed(before: dict, after: dict) -> list[str]:
     return sorted(name for name in after if before.get(name) != after[name])
-
-
-@pytest.fixture
-def parsed(monkeypatch):
-    """The files parsed in this process."""
-    seen: list[str] = []
-    real = parsecache.extract_many
-
-    def counting(tree, relpaths, **options):
-        seen.extend(relpaths)
-        return real(tree, relpaths, **options)
-    monkeypatch.setattr(parsecache, "extract_many", counting)
-    return seen
 
 
 def test_site_step_redoes_only_what_changed(site_work, parsed, capsys):
