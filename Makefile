@@ -7,6 +7,7 @@
 #   make lint      doc-lint of the same files (kdocgen lint; LINT_ARGS="--format sarif")
 #   make parity    compare kdocgen with the kernel's own scripts/kernel-doc
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
+#   make bench-site  make html's cold / no-change / touch / edit cost, Hyper-V and a 400-file site
 #   make abi       refresh data/abi/hyperv-debian.json.gz: scan the Debian builds of data/abi/debian-builds.txt
 #
 # KSRC=/path/to/linux uses that kernel tree; by default Debian's
@@ -21,7 +22,7 @@ export KSRC SITE_URL
 
 STAMP := $(VENV)/.installed
 
-.PHONY: all test venv parity bench clean html lint man abi
+.PHONY: all test venv parity bench bench-site clean html lint man abi
 
 all: test
 
@@ -58,14 +59,18 @@ parity: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/speed.py --json bench/results/speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
 
+bench-site: $(STAMP)
+	$(PY) bench/site_speed.py --json bench/results/site_speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
+
 # The default ABI dataset: the Hyper-V functions over real Debian kernel builds
 # (packages fetched with apt through a private configuration; per-build results
 # cached in ~/.cache/kdocgen/abi, so a refresh only scans new builds).
 abi: $(STAMP)
 	$(PY) -m kdocgen abi scan --builds-from data/abi/debian-builds.txt -o data/abi/hyperv-debian.json.gz $(ABI_SCAN_ARGS)
 
-# The site: kdocgen writes the pages into source/, Sphinx builds them into a
-# copy of the previous site, which replaces it only when the build succeeded.
+# The site: kdocgen writes the pages into source/, Sphinx builds them in
+# _build/sphinx/, and _build/html is replaced by exactly that build's files
+# when it succeeded (kdocgen html; one build of a checkout at a time).
 SITE_ARGS = $(if $(SUBSYSTEM),--subsystem "$(SUBSYSTEM)") $(if $(FILES),--files "$(FILES)")
 SPHINXOPTS ?= -j auto
 # ABI status: ABI_DATA="a.json depsurf-folder ..." (kdocgen ABI JSON files or
@@ -75,13 +80,7 @@ ABI_DEFAULT ?= $(if $(SUBSYSTEM)$(FILES),,$(wildcard data/abi/hyperv-debian.json
 ABI_ARGS = $(foreach p,$(ABI_DEFAULT) $(ABI_DATA),--abi "$(p)")
 
 html: $(STAMP)
-	$(PY) -m kdocgen site --out source $(SITE_ARGS) $(ABI_ARGS)
-	@rm -rf _build/html.new && mkdir -p _build
-	@if [ -d _build/html ]; then cp -a _build/html _build/html.new; fi
-	$(PY) -m sphinx -b html -d _build/doctrees $(SPHINXOPTS) . _build/html.new
-	@rm -rf _build/html.old
-	@if [ -d _build/html ]; then mv _build/html _build/html.old; fi
-	@mv _build/html.new _build/html && rm -rf _build/html.old
+	$(PY) -m kdocgen html $(SITE_ARGS) $(ABI_ARGS) --sphinx-options="$(SPHINXOPTS)"
 	@echo "site: _build/html/index.html"
 
 clean:

@@ -65,6 +65,15 @@ def _relative(tree: Path, files: list[str]) -> list[str]:
     return result
 
 
+def _bad_out(out: str, command: str) -> bool:
+    """Whether ``--out`` cannot be a folder (said on stderr)."""
+    from .site.pipeline import output_folder_problem
+    problem = output_folder_problem(Path(out))
+    if problem:
+        print(f"kdocgen {command}: --out {problem}", file=sys.stderr)
+    return problem is not None
+
+
 def _sources(args, command: str):
     """The extracted FILEs of a command, in order (None when none given)."""
     from .extract import extract_many
@@ -103,6 +112,8 @@ def cmd_rst(args) -> int:
     if not files:
         print("kdocgen rst: no FILE given", file=sys.stderr)
         return 2
+    if _bad_out(args.out, "rst"):
+        return 2
     tree = _tree(args, files)
     result = write_files(tree, _relative(tree, files), Path(args.out), other_symbols=not args.no_other,
                          jobs=args.jobs or os.cpu_count() or 1)
@@ -111,42 +122,33 @@ def cmd_rst(args) -> int:
     for path, message in result.warnings:
         print(f"{path}: warning: {message}", file=sys.stderr)
     if not args.quiet:
-        print(f"kdocgen rst: {result.written} written, {result.unchanged} unchanged in {args.out}",
+        failed = f", {result.failed} failed" if result.failed else ""
+        print(f"kdocgen rst: {result.written} written, {result.unchanged} unchanged{failed} in {args.out}",
               file=sys.stderr)
     return 1 if result.errors else 0
 
 
+def _site_options(args, cache: str | None):
+    from .site.pipeline import SiteOptions, default_jobs
+    return SiteOptions(Path(args.out), args.srctree, args.subsystem, args.files.split() if args.files else None,
+                       default_jobs(args.jobs), list(args.abi or []), args.abi_scan, Path(cache) if cache else None)
+
+
 def cmd_site(args) -> int:
     """kdocgen site: write the Sphinx source of a subsystem's site."""
-    from .maintainers import subsystem_tree
-    from .site.build import DEFAULT_SUBSYSTEM, build_site_source, plan_site
-    from .sources import SourcesError, kernel_tree
-    files = args.files.split() if args.files else None
-    try:
-        entry = None
-        if args.srctree:
-            tree = Path(args.srctree)
-        elif files:
-            tree = kernel_tree(need=["MAINTAINERS", "Documentation/", *files])
-        else:
-            tree, entry = subsystem_tree(args.subsystem or DEFAULT_SUBSYSTEM, ["Documentation/"])
-        plan = plan_site(tree, args.subsystem, files, entry)
-        plan.abi_scan = args.abi_scan
-    except SourcesError as err:
-        print(f"kdocgen site: {err}", file=sys.stderr)
-        return 2
-    if not plan.files:
-        print(f"kdocgen site: no .c/.h files selected in {tree}", file=sys.stderr)
-        return 2
-    missing = [f for f in plan.files if not (plan.tree / f).is_file()]
-    for name in missing:
-        print(f"kdocgen site: {name}: no such file in {plan.tree}", file=sys.stderr)
-    from .abi.load import load_site_abi
-    abi, abi_errors = load_site_abi(args.abi, lambda m: print(f"kdocgen site: {m}", file=sys.stderr))
-    figures = build_site_source(plan, Path(args.out), jobs=args.jobs or os.cpu_count() or 1, abi=abi)
-    print(f"kdocgen site: {figures['files']} files, {figures['symbols']} symbols, "
-          f"{figures['documented']} documented -> {args.out}", file=sys.stderr)
-    return 1 if missing or abi_errors or figures.get("abi_errors") else 0
+    from .site.pipeline import write_site_source
+    return write_site_source(_site_options(args, args.cache), lambda m: print(f"kdocgen site: {m}", file=sys.stderr, flush=True))
+
+
+def cmd_html(args) -> int:
+    """kdocgen html: the site's pages, Sphinx, and the published folder."""
+    import shlex
+    from .site.pipeline import HtmlOptions, build_html
+    srcdir = Path(args.srcdir)
+    args.out = str(srcdir / args.pages)
+    options = HtmlOptions(_site_options(args, str(Path(args.build_dir) / "cache")), srcdir, Path(args.build_dir),
+                          shlex.split(args.sphinx_options))
+    return build_html(options, lambda m: print(f"kdocgen html: {m}", file=sys.stderr, flush=True))
 
 
 def _lint_tree(args) -> Path:
@@ -275,8 +277,10 @@ def cmd_lint(args) -> int:
             return 0
         if config.baseline:
             findings = new_findings(findings, load_baseline(Path(config.baseline)))
-    except FileNotFoundError as err:
-        print(f"kdocgen lint: {err.args[0] if err.args else err}: no such file or directory", file=sys.stderr)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"kdocgen lint: {where}{reason[:1].lower()}{reason[1:]}", file=sys.stderr)
         return 2
     except (ConfigError, BaselineError, ChangeError, PatchError, ValueError) as err:
         print(f"kdocgen lint: {err}", file=sys.stderr)
@@ -289,6 +293,8 @@ def cmd_lint(args) -> int:
 def cmd_man(args) -> int:
     """kdocgen man: one section-9 page per documented symbol of FILEs."""
     from .render.man import write_man_pages
+    if _bad_out(args.out, "man"):
+        return 2
     sources = _sources(args, "man")
     if sources is None:
         return 2
@@ -303,6 +309,18 @@ def cmd_man(args) -> int:
         print(f"{diag.path}:{diag.line}: error: {diag.message}", file=sys.stderr)
     print(f"kdocgen man: {len(pages)} pages in {args.out}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _add_site(parser: argparse.ArgumentParser) -> None:
+    """The options that choose a site's files (kdocgen site, kdocgen html)."""
+    parser.add_argument("--srctree", default=None, help="kernel tree (default: $KSRC or the Debian cache)")
+    parser.add_argument("--subsystem", default=None, help="MAINTAINERS entry (default: Hyper-V)")
+    parser.add_argument("--files", default=None, help="explicit space-separated files instead of a subsystem")
+    parser.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
+    parser.add_argument("--abi", action="append", metavar="PATH",
+                        help="ABI data: JSON file or DepSurf folder/page (repeatable)")
+    parser.add_argument("--abi-scan", action="store_true",
+                        help="also read Documentation/ABI files naming the code's sysfs/debugfs roots")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -322,16 +340,22 @@ def build_parser() -> argparse.ArgumentParser:
     rst.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     rst.set_defaults(func=cmd_rst)
     site = sub.add_parser("site", help="write the Sphinx source of a subsystem's site (make html)")
-    site.add_argument("--srctree", default=None, help="kernel tree (default: $KSRC or the Debian cache)")
-    site.add_argument("--subsystem", default=None, help="MAINTAINERS entry (default: Hyper-V)")
-    site.add_argument("--files", default=None, help="explicit space-separated files instead of a subsystem")
+    _add_site(site)
     site.add_argument("--out", default="source", help="folder for the generated pages (default: source)")
-    site.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
-    site.add_argument("--abi", action="append", metavar="PATH",
-                      help="ABI data: JSON file or DepSurf folder/page (repeatable)")
-    site.add_argument("--abi-scan", action="store_true",
-                      help="also read Documentation/ABI files naming the code's sysfs/debugfs roots")
+    site.add_argument("--cache", default=None, metavar="DIR",
+                      help="keep parsed files and a record of the run in DIR: files whose bytes did not "
+                           "change are not parsed again, and nothing is done when no input changed")
     site.set_defaults(func=cmd_site)
+    html = sub.add_parser("html", help="build a subsystem's site with Sphinx (make html): pages, "
+                                       "Sphinx, then the published folder BUILD/html")
+    _add_site(html)
+    html.add_argument("--srcdir", default=".", help="the Sphinx source folder, with conf.py (default: .)")
+    html.add_argument("--pages", default="source", help="folder of the generated pages in SRCDIR (default: source)")
+    html.add_argument("--build-dir", default="_build", metavar="BUILD",
+                      help="where Sphinx works (BUILD/sphinx) and the site is published (BUILD/html)")
+    html.add_argument("--sphinx-options", default="", metavar="OPTIONS",
+                      help="more sphinx-build options, one string (e.g. \"-j auto -W\")")
+    html.set_defaults(func=cmd_html)
     man = sub.add_parser("man", help="write section-9 manual pages (<symbol>.9.gz)")
     _add_files(man)
     man.add_argument("--out", required=True, metavar="DIR")

@@ -15,11 +15,19 @@ from typing import Iterable, Iterator
 
 from .cparse.blanking import blank_comments, unterminated_comment
 from .cparse.declarations import documented_only, parse_declarations
+from .cparse.members import MEMBER_NESTING
 from .kerneldoc.bind import bind
 from .kerneldoc.comment import find_comments, plain_comment_above
 from .model import Diagnostic, SourceFile
 
 MAX_BYTES = 64 << 20
+#: diagnostics of a file whose text was not read (a page of it would be empty)
+NOT_READ = frozenset({"read-error", "binary-file"})
+
+
+def not_read(source: SourceFile) -> list[Diagnostic]:
+    """The diagnostics saying that ``source`` could not be read at all."""
+    return [d for d in source.diagnostics if d.rule in NOT_READ]
 
 
 def extract_source(path: str, data: bytes, with_calls: bool = False) -> SourceFile:
@@ -56,6 +64,7 @@ def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
     if not unterminated:
         _check_cut_off(path, data, comments, result.diagnostics, parsed.blanked)
     documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
+    _note_cut_records(path, parsed.cut, result.diagnostics)
     docs = [s for s in documented if s.kind == "doc"]
     if every_symbol:
         for symbol in parsed.symbols:
@@ -65,6 +74,18 @@ def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
     result.exports = parsed.exports
     result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))
     return result
+
+
+def _note_cut_records(path: str, cut: list[tuple[str, int]], diagnostics: list[Diagnostic]) -> None:
+    """Say where members nested too deep were not read, instead of calling
+    their descriptions excess."""
+    for name, line in cut:
+        deeper = re.compile(r"'(?:[^'.]*\.){%d}" % MEMBER_NESTING)
+        diagnostics[:] = [d for d in diagnostics if not (d.rule == "member-excess" and d.symbol == name
+                                                         and deeper.search(d.message))]
+        diagnostics.append(Diagnostic(path, line, "nesting-limit",
+                                      f"members of '{name}' nested more than {MEMBER_NESTING} levels deep "
+                                      "are not read", symbol=name))
 
 
 def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -> bool:

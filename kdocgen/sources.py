@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import fnmatch
 import json
 import lzma
@@ -40,7 +39,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import debian
 from .debian import Apt, FetchError
-from .files import write_if_changed
+from .files import locked, write_if_changed
 
 #: The kernel version whose sources are used when none is asked for.
 DEFAULT_VERSION = "6.12"
@@ -240,12 +239,7 @@ def _missing(cache: _Cache, patterns: list[str]) -> list[str]:
 @contextlib.contextmanager
 def _locked(cache: _Cache, progress: Progress) -> Iterator[None]:
     """Hold an exclusive lock on the cache (one extractor at a time)."""
-    with open(cache.base / ".lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            progress(f"waiting for another process using {cache.base} …")
-            fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(cache.base / ".lock", lambda pid: progress(f"waiting for another process using {cache.base} …")):
         yield
 
 

@@ -103,3 +103,17 @@ def hyperv_site(kernel_tree_path, tmp_path_factory):
     finally:
         os.environ.pop("SITE_URL", None)
     return html, warnings.read_text(), status
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The files parsed in this test (not taken from the cache of parsed files)."""
+    from kdocgen import parsecache
+    seen: list[str] = []
+    real = parsecache.extract_many
+
+    def counting(tree, relpaths, **options):
+        seen.extend(relpaths)
+        return real(tree, relpaths, **options)
+    monkeypatch.setattr(parsecache, "extract_many", counting)
+    return seen

@@ -9,7 +9,7 @@ import pytest
 
 from kdocgen.cparse.blanking import blank_attributes, blank_comments
 from kdocgen.cparse.declarations import declaration_end, parse_declarations
-from kdocgen.cparse.members import split_args
+from kdocgen.cparse.members import MEMBER_NESTING, split_args
 
 SOURCE = textwrap.dedent("""\
     #include <linux/x.h>
@@ -238,13 +238,22 @@ def test_member_macros():
         ("bytes", "DECLARE_FLEX_ARRAY", 1), ("data", "u32[]", 0), ("stamp", "u64", 0)]
 
 
-def test_deep_nesting_is_cut_off_not_fatal():
+def test_deep_nesting_is_cut_off_not_fatal_and_said():
     depth = 3000
     src = b"struct s {\n" + b"struct {\n" * depth + b"int a;\n" + b"} b;\n" * depth + b"};\n"
-    (symbol,) = parse_declarations(src).symbols
+    parsed = parse_declarations(src)
+    (symbol,) = parsed.symbols
     assert symbol.name == "s" and symbol.decl_span == (1, 2 * depth + 3)
     assert symbol.params[0].name == "b" and symbol.params[1].name == "b.b"
-    assert max(m.depth for m in symbol.params) < 200
+    assert max(m.depth for m in symbol.params) == MEMBER_NESTING
+    assert parsed.cut == [("s", MEMBER_NESTING + 2)]  # the line of the first body not read
+
+
+def test_members_deeper_than_python_recursion_are_read():
+    depth = 900  # past Python's default recursion limit with several frames a level
+    src = b"struct s {\n" + b"struct {\n" * depth + b"int a;\n" + b"} b;\n" * depth + b"};\n"
+    parsed = parse_declarations(src)
+    assert parsed.symbols[0].params[-1].name == "b." * depth + "a" and parsed.cut == []
 
 
 def test_reparse_of_a_range():

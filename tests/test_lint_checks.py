@@ -51,6 +51,8 @@ CASES = {
     "unknown-reference": ("/**\n * f() - F, see no_such_fn() and &struct nowhere.\n */\nvoid f(void);\n", (2, 17)),
     "unterminated-comment": ("int a;\n/* open\n", (2, 1)),
     "cut-off-declaration": ("/**\n * f() - F.\n *\n * Return: 0.\n */\nint f(void)\n{\n\tif (x) {\n", (6, 1)),
+    "nesting-limit": ("/**\n * struct s - S.\n */\nstruct s {\n" + "struct {\n" * 1001 + "int a;\n"
+                      + "} b;\n" * 1001 + "};\n", (1005, 1)),
 }
 
 

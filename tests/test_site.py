@@ -29,7 +29,9 @@ def test_landing_page_counts_and_links(hyperv_site):
     assert 'href="source/Documentation/virt/hyperv/index.html"' in index
     assert 'href="genindex.html"' in index and 'href="search.html"' in index
     pages = re.findall(r'href="(source/[^"#]+\.html)"', index)
-    assert len(set(p for p in pages if "/Documentation/" not in p and "/userabi/" not in p)) == 73
+    assert len(set(p for p in pages if "/Documentation/" not in p and "/userabi/" not in p
+                   and "/dirs/" not in p)) == 73
+    assert 'href="source/dirs/drivers/hv.html"' in index  # the page of a folder
 
 
 def entry_html(page: str, name: str) -> str:

@@ -21,12 +21,13 @@ def _add_import_depsurf(abisub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import_depsurf(args: argparse.Namespace) -> int:
-    """Import DepSurf pages; exit 1 when some page failed (the others are written)."""
+    """Import DepSurf pages; exit 1 when some page failed (then the output is
+    written only if it loses nothing it had)."""
     import sys
     from pathlib import Path
 
     from .depsurf import read_depsurf
-    from .store import write
+    from .store import write_result
 
     def say(message: str) -> None:
         print(f"kdocgen abi import-depsurf: {message}", file=sys.stderr)
@@ -35,16 +36,19 @@ def cmd_import_depsurf(args: argparse.Namespace) -> int:
     for error in errors:
         print(error, file=sys.stderr)
     try:
-        write(data, Path(args.output))
+        refused = write_result(data, Path(args.output), len(errors))
     except OSError as err:
         say(f"cannot write {args.output}: {err.strerror or err}")
         return 1
     kinds = {}
     for symbol in data.symbols:
         kinds[symbol.kind] = kinds.get(symbol.kind, 0) + 1
-    counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
-    say(f"{counts or 'no symbols'} over {len(data.builds)} builds written to {args.output}; "
-        f"{len(errors)} page(s) failed")
+    counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items())) or "no symbols"
+    failed = f"; {len(errors)} page(s) failed" if errors else ""
+    if refused:
+        say(f"{counts} read{failed}; nothing written: {refused}")
+        return 1
+    say(f"{counts} over {len(data.builds)} builds written to {args.output}{failed}")
     return 1 if errors else 0
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..files import utf8_error_position
 from ..kinds import ChangeKind, abi_symbol_kind, change_kind, delta_kind
 from .depsurf_builds import (
     DEFAULT_IMAGE,
@@ -54,38 +55,48 @@ _PAGE_TITLE = re.compile(r"# \w+: <code>")
 _COMMIT = re.compile(r"^\| `([\w-]+)/[^|]*\|[^|]*\| `([0-9a-f]{40})`", re.MULTILINE)
 
 
-def page_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """The page files named by ``paths`` (files, or folders searched for ``*.md``)."""
-    files, errors = [], []
+def page_files(paths: list[Path]) -> tuple[dict[Path, bool], list[str]]:
+    """The page files named by ``paths`` (files, or folders searched for
+    ``*.md``), each with whether it was named itself; and the errors (a
+    missing path, a folder without pages)."""
+    files: dict[Path, bool] = {}
+    errors = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*.md") if p.name not in NOT_PAGES and p.is_file())
+            found = sorted(p for p in path.rglob("*.md") if p.name not in NOT_PAGES and p.is_file())
+            if not found:
+                errors.append(f"{path}: no DepSurf pages (*.md files) in this folder")
+            for page in found:
+                files.setdefault(page, False)
         elif path.is_file():
             if path.name not in NOT_PAGES:
-                files.append(path)
+                files[path] = True
         else:
             errors.append(f"{path}: no such file or directory")
-    return list(dict.fromkeys(files)), errors
+    return files, errors
 
 
 def read_depsurf(paths: list[Path], progress=None) -> tuple[AbiData, list[str]]:
     """The ABI data of the DepSurf pages under ``paths`` and the ``file:line: message`` errors.
 
     When several pages describe the same symbol, a current-format page wins
-    over a seed-format one.
+    over a seed-format one.  A ``.md`` file of a folder that is not a page
+    (notes) is skipped, and said so through ``progress``; an empty one, or
+    one named itself, is an error.
     """
     files, errors = page_files(paths)
     builds = depsurf_builds(_provenance(paths))
     data = AbiData(builds=builds, sources=_sources(paths))
     by_key: dict[tuple[str, str, str], tuple[tuple[bool, str], AbiSymbol]] = {}
-    for n, path in enumerate(files, start=1):
-        try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            errors.append(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}")
+    for n, (path, named) in enumerate(files.items(), start=1):
+        text, problem = _page_text(path, named)
+        if problem:
+            errors.append(problem)
             continue
-        if not _PAGE_TITLE.match(text):
-            continue  # not a page (notes, licence text): skipped quietly
+        if text is None:
+            if progress:
+                progress(f"{path}: not a DepSurf page (no '# Function: <code>...' title); skipped")
+            continue
         try:
             page = parse_page(text)
             symbol = page_symbol(page, builds)
@@ -99,6 +110,24 @@ def read_depsurf(paths: list[Path], progress=None) -> tuple[AbiData, list[str]]:
             progress(f"{n}/{len(files)} pages")
     data.symbols = sorted((symbol for _rank, symbol in by_key.values()), key=lambda s: s.key)
     return data, errors
+
+
+def _page_text(path: Path, named: bool) -> tuple[str | None, str]:
+    """The text of a page file; None for a folder's file that is no page;
+    or an error message."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, f"{path}: cannot read: {err.strerror or err}"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return None, f"{path}:{utf8_error_position(err)}: not UTF-8 text (byte 0x{raw[err.start]:02x})"
+    if not text.strip():
+        return None, f"{path}: empty file, not a DepSurf page"
+    if not _PAGE_TITLE.match(text):
+        return None, f"{path}:1: not a DepSurf page (no '# Function: <code>...' title)" if named else ""
+    return text, ""
 
 
 def older_format(page: RawPage) -> bool:

@@ -160,3 +160,24 @@ def _validate(obj: object, origin: str) -> None:
         where = "/".join(str(p) for p in err.absolute_path) or "(top)"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise AbiDataError(f"{origin}: at {where}: {err.message}{more}")
+
+
+def write_result(data: AbiData, path: Path, failures: int) -> str | None:
+    """Write the result of an import or scan to ``path``, unless that would
+    replace good data with less: a run that read nothing writes nothing, and
+    a run with ``failures`` writes only when ``path`` has no build or symbol
+    the new data lacks.  Returns why nothing was written, or None."""
+    if not data.builds or not data.symbols:
+        return "nothing was read"
+    if failures and path.exists():
+        try:
+            old = read(path)
+        except AbiDataError:
+            old = AbiData()  # not ABI data: nothing in it to keep
+        lost_builds = {b.id for b in old.builds} - {b.id for b in data.builds}
+        lost_symbols = {s.key for s in old.symbols} - {s.key for s in data.symbols}
+        if lost_builds or lost_symbols:
+            return (f"{path} has {len(lost_builds)} build(s) and {len(lost_symbols)} symbol(s) "
+                    "this failed run lacks; it is left as it was")
+    write(data, path)
+    return None

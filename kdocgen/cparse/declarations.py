@@ -46,6 +46,7 @@ class ParsedC:
     source: bytes = b""
     blanked: bytes = b""
     path: str = ""
+    cut: list[tuple[str, int]] = field(default_factory=list)  # records whose deepest members were not read
 
     def reparse(self, first_line: int, last_line: int) -> list[Symbol]:
         """The declarations of lines ``first_line``..``last_line`` parsed on
@@ -101,6 +102,7 @@ class ParsedC:
         for symbol in walk.out:
             symbol.export = self.exports.get(symbol.name, "")
         walk.out.sort(key=lambda s: (s.decl_span[0], s.decl_span[1]))
+        self.cut += [note for note in walk.cut if note not in self.cut]
         return walk.out
 
 
@@ -159,6 +161,7 @@ class _Walk:
     with_calls: bool = False
     out: list[Symbol] = field(default_factory=list)
     error_lines: list[int] = field(default_factory=list)
+    cut: list[tuple[str, int]] = field(default_factory=list)
 
 
 def parse_declarations(source: bytes, path: str = "", with_calls: bool = False) -> ParsedC:
@@ -172,7 +175,7 @@ def parse_declarations(source: bytes, path: str = "", with_calls: bool = False) 
     for symbol in walk.out:
         symbol.export = exports.get(symbol.name, "")
     walk.out.sort(key=lambda s: (s.decl_span[0], s.decl_span[1]))
-    return ParsedC(walk.out, exports, walk.error_lines, source, blanked, path)
+    return ParsedC(walk.out, exports, walk.error_lines, source, blanked, path, walk.cut)
 
 
 def documented_only(source: bytes, path: str, regions: list[tuple[int, int]]) -> ParsedC:
@@ -279,7 +282,7 @@ def _record(walk: _Walk, node: Node, spec: Node) -> None:
         return
     kind = _RECORDS[spec.type]
     source = walk.source
-    params = m.enum_constants(source, body) if kind == "enum" else m.record_members(source, body)
+    params = m.enum_constants(source, body) if kind == "enum" else _members(walk, source, body, name)
     walk.out.append(Symbol(
         definition=definition_text(source[node.start_byte:node.end_byte]),
         kind=kind,
@@ -289,6 +292,15 @@ def _record(walk: _Walk, node: Node, spec: Node) -> None:
         params=params,
         decl=f"{kind} {source[name.start_byte:name.end_byte].decode('utf-8', 'replace')}" if name else kind,
     ))
+
+
+def _members(walk: _Walk, source: bytes, body: Node | None, name: Node | None) -> list:
+    """The members of a record body; a record nested too deep is noted in ``walk.cut``."""
+    cut: list[int] = []
+    members = m.record_members(source, body, cut=cut)
+    if cut and name is not None:
+        walk.cut.append((source[name.start_byte:name.end_byte].decode("utf-8", "replace"), cut[0]))
+    return members
 
 
 def definition_text(raw: bytes) -> str:
@@ -324,7 +336,7 @@ def _typedef(walk: _Walk, node: Node) -> None:
         elif type_node is not None and type_node.type == "enum_specifier":
             symbol.params = m.enum_constants(source, type_node.child_by_field_name("body"))
         elif type_node is not None and type_node.type in _RECORDS:
-            symbol.params = m.record_members(source, type_node.child_by_field_name("body"))
+            symbol.params = _members(walk, source, type_node.child_by_field_name("body"), name)
         walk.out.append(symbol)
 
 

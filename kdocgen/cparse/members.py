@@ -25,9 +25,12 @@ _TRAILING_WORD = re.compile(r"(\w+)\s*$")
 _TAGGED_GROUP = re.compile(r"^struct_group_tagged\s*\(\s*(\w+)\s*,?.*")
 _PARAM_MACRO = re.compile(r"^([A-Z][A-Z0-9_]*)\s*\(\s*(\w+(?:\s*,\s*\w+)+)\s*\)$")
 _MEMBER_MACRO = re.compile(r"^\s*(\w+)\s*\((.*)\)\s*;?\s*$", re.S)
-#: Nesting (of records and #if blocks) below which members are not read, so
-#: that absurdly deep input cannot exhaust Python's recursion limit.
+#: Nesting (of #if blocks) below which enum constants and declarations are
+#: not read, so that absurdly deep input cannot exhaust Python's recursion limit.
 MAX_NESTING = 100
+#: Nesting of records below which members are not read (and a note says
+#: so): their ``outer.inner`` names alone grow with the square of the depth.
+MEMBER_NESTING = 1000
 
 
 def without(source: bytes, node: Node, hole: Node | None) -> str:
@@ -122,27 +125,44 @@ def enum_constants(source: bytes, body: Node | None, level: int = 0) -> list[Mem
 
 
 def record_members(source: bytes, body: Node | None, prefix: str = "", depth: int = 0,
-                   level: int = 0) -> list[Member]:
+                   cut: list[int] | None = None) -> list[Member]:
     """The members of a struct/union ``field_declaration_list``, nested ones
-    named ``outer.inner`` (``level`` counts #if blocks too)."""
+    named ``outer.inner`` (a stack, not recursion); the lines of records
+    nested deeper than :data:`MEMBER_NESTING`, whose members are not read,
+    go to ``cut``."""
     result: list[Member] = []
-    if body is None or level > MAX_NESTING:
-        return result
-    for child in body.named_children:
-        if child.type == "field_declaration":
-            result.extend(_field(source, child, prefix, depth, level))
-        elif child.type in _PREPROC_CONTAINERS:
-            result.extend(record_members(source, child, prefix, depth, level + 1))
-        elif child.type in ("ERROR", "expression_statement", "declaration", "macro_type_specifier"):
-            result.extend(_macro_members(source, child, prefix, depth))
+    stack = [_body_members(source, body, prefix, depth)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, Member):
+            result.append(item)
+        elif item[2] > MEMBER_NESTING:
+            if cut is not None:
+                cut.append(line_of(item[0]))
+        else:  # a nested body: its members come next
+            stack.append(_body_members(source, *item))
     return result
 
 
-def _field(source: bytes, node: Node, prefix: str, depth: int, level: int = 0) -> list[Member]:
+def _body_members(source: bytes, body: Node | None, prefix: str, depth: int):
+    """The members of one body, in order: ``Member``s, and ``(body,
+    prefix, depth)`` for a nested body (a record, an #if block)."""
+    for child in body.named_children if body is not None else ():
+        if child.type == "field_declaration":
+            yield from _field(source, child, prefix, depth)
+        elif child.type in _PREPROC_CONTAINERS:
+            yield child, prefix, depth
+        elif child.type in ("ERROR", "expression_statement", "declaration", "macro_type_specifier"):
+            yield from _macro_members(source, child, prefix, depth)
+
+
+def _field(source: bytes, node: Node, prefix: str, depth: int) -> list:
     type_node = node.child_by_field_name("type")
     declarators = node.children_by_field_name("declarator")
     if type_node is not None and type_node.type in _RECORD_TYPES and type_node.child_by_field_name("body"):
-        return _nested_record(source, node, type_node, declarators, prefix, depth, level)
+        return _nested_record(source, node, type_node, declarators, prefix, depth)
     if type_node is not None and type_node.type == "macro_type_specifier" or not declarators:
         macro = _macro_members(source, node, prefix, depth)
         if macro:
@@ -169,18 +189,20 @@ def _named(source: bytes, declarators: list[Node]):
             yield declarator, name, source[name.start_byte:name.end_byte].decode("utf-8", "replace")
 
 
-def _nested_record(source, node, type_node, declarators, prefix, depth, level=0) -> list[Member]:
+def _nested_record(source, node, type_node, declarators, prefix, depth) -> list:
+    """A member of record type: the member, then its body's members (as a
+    nested body for :func:`record_members`)."""
     keyword = type_node.type.split("_")[0]
     body = type_node.child_by_field_name("body")
     tag = type_node.child_by_field_name("name")
     tag_text = f" {source[tag.start_byte:tag.end_byte].decode()}" if tag else ""
     if not declarators:
         placeholder = Member(f"{{unnamed_{keyword}}}", f"{keyword}{tag_text}", depth=depth, line=line_of(node))
-        return [placeholder] + record_members(source, body, prefix, depth + 1, level + 1)
-    result = []
+        return [placeholder, (body, prefix, depth + 1)]
+    result: list = []
     for _, _, text in _named(source, declarators):
         result.append(Member(prefix + text, f"{keyword}{tag_text}", depth=depth, line=line_of(node)))
-        result.extend(record_members(source, body, f"{prefix}{text}.", depth + 1, level + 1))
+        result.append((body, f"{prefix}{text}.", depth + 1))
     return result
 
 

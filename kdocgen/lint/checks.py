@@ -83,9 +83,11 @@ def kernel_doc_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
         if diag.rule in ("param-undescribed", "enum-undescribed", "param-excess", "member-excess",
                          "enum-excess") and quoted:
             target = quoted.group(1)
+        # an undecodable byte is shown as U+FFFD where it is
+        column = text.index("\ufffd") + 1 if diag.rule == "encoding" and "\ufffd" in text \
+            else column_of(text, target)
         found.append(Finding(diag.rule, rule(diag.rule).severity if diag.severity != "error" else "error",
-                             diag.path, max(diag.line, 1), column_of(text, target), diag.message,
-                             diag.symbol, text.strip()))
+                             diag.path, max(diag.line, 1), column, diag.message, diag.symbol, text.strip()))
     return found
 
 

@@ -19,6 +19,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from ..files import utf8_error_position
 from .finding import Finding
 from .rules import RULES, SEVERITIES
 
@@ -57,19 +58,22 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}:{utf8_error_position(exc)}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _has_kdocgen_table(pyproject: Path) -> bool:
-    """Whether a pyproject.toml has a ``[tool.kdocgen]`` table."""
+    """Whether a pyproject.toml has ``tool.kdocgen`` (a table, or a mistake
+    that :func:`load_config` reports)."""
     try:
         if "kdocgen" not in pyproject.read_text(encoding="utf-8", errors="replace"):
             return False
     except OSError:
         return False
     tool = _read_toml(pyproject).get("tool")
-    return isinstance(tool, dict) and isinstance(tool.get("kdocgen"), dict)
+    return isinstance(tool, dict) and "kdocgen" in tool
 
 
 def find_config(start: Path) -> Path | None:
@@ -167,9 +171,11 @@ def _parse(key: str, value: object, where: str, base: Path | None) -> tuple[str,
 def _pyproject_items(path: Path, data: dict) -> list[tuple[str, str, object]]:
     """(dotted name, key, value) of ``[tool.kdocgen.lint]``."""
     tool = data.get("tool")
-    tool = tool.get("kdocgen") if isinstance(tool, dict) else None
-    if not isinstance(tool, dict):
+    if not isinstance(tool, dict) or "kdocgen" not in tool:
         raise ConfigError(f"{path}: no [tool.kdocgen] table")
+    tool = tool["kdocgen"]
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool.kdocgen: expected a table ([tool.kdocgen.lint]), not {tool!r}")
     for key in sorted(tool):
         if key != "lint":
             raise ConfigError(f"{path}: unknown key 'tool.kdocgen.{key}' (lint settings go under "

@@ -59,6 +59,7 @@ _KDOCGEN: list[tuple[str, Severity, str]] = [
     ("encoding", "warning", "The file is not valid UTF-8."),
     ("binary-file", "error", "The file is binary."),
     ("read-error", "error", "The file cannot be read."),
+    ("nesting-limit", "warning", "Struct or union members nested too deep to be read (over 1000 levels)."),
 ]
 
 RULES: dict[str, Rule] = {rule_id: Rule(rule_id, sev, text, True) for rule_id, sev, text in _KERNEL_DOC}

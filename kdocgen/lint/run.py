@@ -22,14 +22,17 @@ _BUILTINS = frozenset({"sizeof", "typeof", "offsetof", "container_of", "ARRAY_SI
 
 def expand_paths(tree: Path, paths: Iterable[str]) -> list[str]:
     """FILEs and DIRectories (relative to ``tree`` or absolute) as sorted
-    relative .c/.h paths; a missing path raises FileNotFoundError."""
+    relative .c/.h paths; a path that cannot be looked at (missing, a
+    symlink loop) raises OSError naming it as given."""
     found: set[str] = set()
     root = tree.resolve()
     for name in paths:
         path = Path(name)
         full = path if path.is_absolute() else tree / path
-        if not full.exists():
-            raise FileNotFoundError(name)
+        try:
+            full.stat()
+        except OSError as err:
+            raise type(err)(err.errno, err.strerror, name) from None
         if full.is_dir():
             for dirpath, dirnames, filenames in os.walk(full):
                 dirnames.sort()

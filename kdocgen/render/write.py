@@ -11,8 +11,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..extract import extract_file
-from ..files import write_if_changed
+from ..extract import extract_file, not_read
+from ..files import os_error_text, write_if_changed
 from ..model import SourceFile
 from .page import checked_page
 
@@ -23,6 +23,7 @@ class WriteResult:
 
     written: int = 0
     unchanged: int = 0
+    failed: int = 0  # files not read (their page, if any, kept) or whose page could not be written
     pages: list[Path] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # comment text shown as text
@@ -57,35 +58,42 @@ def write_files(tree: str | os.PathLike, relpaths: list[str], out: Path, other_s
 
 
 _Messages = list[tuple[str, str]]
+_Outcome = tuple[Path | None, str, _Messages, _Messages]  # page, "written"/"unchanged"/"failed", errors, warnings
 
 
-def _write_one_file(item: tuple[str, str, str, bool]) -> tuple[Path | None, bool, _Messages, _Messages]:
+def _write_one_file(item: tuple[str, str, str, bool]) -> _Outcome:
     tree, rel, out, other_symbols = item
     return _write_one_source(extract_file(tree, rel), Path(out), other_symbols)
 
 
-def _write_one_source(source: SourceFile, out: Path,
-                      other_symbols: bool) -> tuple[Path | None, bool, _Messages, _Messages]:
-    """(page written or None, whether it changed, errors, warnings) for one source."""
+def _write_one_source(source: SourceFile, out: Path, other_symbols: bool) -> _Outcome:
+    """The page of one source, its outcome, errors and warnings.  A file
+    that could not be read keeps its previous page (none is made empty); it
+    gets an empty page, still a target for links, only when it had none."""
     errors = [(f"{d.path}:{d.line}", d.message) for d in source.diagnostics if d.severity == "error"]
     page, problems = checked_page(source, other_symbols)
     warnings = [(f"{p.path}:{p.line}", p.message) for p in problems]
     try:
         path = page_path(out, source.path)
-        changed = write_if_changed(path, page)
-    except (OSError, ValueError) as err:
-        return None, False, errors + [(source.path, str(err))], warnings
-    return path, changed, errors, warnings
+    except ValueError as err:
+        return None, "failed", errors + [(source.path, str(err))], warnings
+    unread = bool(not_read(source))
+    try:
+        changed = write_if_changed(path, page) if not (unread and path.exists()) else False
+    except OSError as err:
+        return None, "failed", errors + [(str(path), f"cannot write the page: {os_error_text(err)}")], warnings
+    return path, "failed" if unread else "written" if changed else "unchanged", errors, warnings
 
 
-def _add(result: WriteResult, one: tuple[Path | None, bool, _Messages, _Messages]) -> None:
-    path, changed, errors, warnings = one
+def _add(result: WriteResult, one: _Outcome) -> None:
+    path, outcome, errors, warnings = one
     result.errors += errors
     result.warnings += warnings
-    if path is None:
-        return
-    result.pages.append(path)
-    if changed:
+    if path is not None:
+        result.pages.append(path)
+    if outcome == "written":
         result.written += 1
-    else:
+    elif outcome == "unchanged":
         result.unchanged += 1
+    else:
+        result.failed += 1

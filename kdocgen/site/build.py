@@ -13,18 +13,23 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from ..extract import extract_many
+from ..abi.overview import ABI_JSON
+from ..extract import not_read
 from ..maintainers import Entry, entry_docs, entry_files, find_entry, read_maintainers
+from ..abi.model import AbiData
 from ..model import SourceFile
 from ..render.page import render_page
 from ..render.prose import WrappedProse
 from ..files import write_if_changed
+from ..parsecache import code_digest, digest, extract_cached
 from ..render.write import page_path
 from ..userabi.parse import is_abi_file
 from ..userabi.site import write_abi_pages
 from .index import SiteIndex, build_index, entry_symbols
-from .landing import render_landing
+from .landing import directory_pages, render_landing
+from .memo import PAGE_DATA, SiteMemo
 
 MANIFEST = "_generated.json"
 SITE_DATA = "_site.json"
@@ -61,11 +66,46 @@ def _progress(message: str) -> None:
     print(f"kdocgen site: {message}", file=sys.stderr, flush=True)
 
 
-def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progress, abi=None) -> dict:
+class SiteError(Exception):
+    """Files of a site that cannot be documented at all (nothing is written)."""
+
+
+@dataclass
+class AbiInput:
+    """ABI data for a site, read only when the ABI pages must be made."""
+
+    key: str = ""  # digest of where the data comes from ("": unknown, always made)
+    data: AbiData | None = None
+    loader: Callable[[], AbiData] | None = None
+
+    def load(self) -> AbiData:
+        """The data (read once)."""
+        if self.data is None and self.loader is not None:
+            self.data = self.loader()
+        return self.data
+
+
+@dataclass
+class SiteResult:
+    """What :func:`build_site_source` did."""
+
+    figures: dict
+    written: list[str]  # relative to the output folder
+    abi_part: dict | None = None  # the ABI pages: their key and files
+
+
+def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progress,
+                      abi: AbiData | AbiInput | None = None, memo: SiteMemo | None = None) -> SiteResult:
     """Write the pages of ``plan`` into ``out`` (the ``source/`` folder), with
-    the ABI data ``abi`` if given; return the figures shown on the landing page."""
-    progress(f"parsing {len(plan.files)} files")
-    sources = list(extract_many(plan.tree, plan.files, jobs=jobs, with_calls=True))
+    the ABI data ``abi`` if given; with ``memo``, files parsed before and ABI
+    pages made from the same data and entries are reused.  A file that
+    cannot be read raises :class:`SiteError` before anything is written."""
+    progress(f"reading {len(plan.files)} files")
+    sources, digests = extract_cached(plan.tree, plan.files, memo.parsed if memo else None, jobs,
+                                      with_calls=True)
+    unread = [d for source in sources for d in not_read(source)]
+    if unread:
+        raise SiteError("; ".join(f"{d.path}: {d.message}" for d in unread))
     for source in sources:
         for diag in source.diagnostics:
             if diag.severity == "error":
@@ -77,27 +117,86 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     progress(f"writing {len(sources)} pages")
     for source in sources:
         path = page_path(out, source.path)
-        write_if_changed(path, render_page(source, site=index, prose=WrappedProse(source.path)))
+        write_if_changed(path, _page(source, index, memo, digests[source.path]))
         written.append(path.relative_to(out).as_posix())
+    for rel, text in directory_pages(sources, out.name).items():
+        write_if_changed(out / rel, text)
+        written.append(rel)
     written += _copy_docs(plan, out)
     user_abi = write_abi_pages(plan, sources, index, out, progress)
     written += user_abi.written
     figures["abi_errors"] = user_abi.errors
+    for path, text in page_data(sources, index, user_abi.backlinks, abi is not None, digests).items():
+        write_if_changed(out / PAGE_DATA / f"{path}.txt", text)
+        written.append(f"{PAGE_DATA}/{path}.txt")
     landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)],
                              out.name)
     landing += user_abi.toctree
+    abi_part = None
     if abi is not None:
-        from ..abi.overview import ABI_JSON, landing_text, write_abi_site
-        progress("writing the ABI overview")
-        written += write_abi_site(abi, sources, index.is_canonical, out)
+        from ..abi.overview import landing_text
+        abi_part = _abi_pages(abi if isinstance(abi, AbiInput) else AbiInput(data=abi), sources, index, out,
+                              memo, progress)
+        written += abi_part["written"]
         landing += "\n" + landing_text(out.name)
     write_if_changed(out / "_landing.rst", landing)
     site_data = _site_data(plan, out, index) | ({"abi": ABI_JSON} if abi is not None else {})
     site_data["user_abi"] = user_abi.backlinks
+    if memo is not None:
+        site_data["cache"] = str(memo.cache.resolve())
     write_if_changed(out / SITE_DATA, json.dumps(site_data, indent=1, sort_keys=True) + "\n")
     _remove_stale(out, previous, set(written))
     write_if_changed(out / MANIFEST, json.dumps(sorted(written), indent=0) + "\n")
-    return figures
+    return SiteResult(figures, written + ["_landing.rst", SITE_DATA, MANIFEST], abi_part)
+
+
+def _page(source: SourceFile, index: SiteIndex, memo: SiteMemo | None, data_digest: str | None) -> str:
+    """The page of ``source``; with ``memo``, rendered only when the file or
+    its entries' labels and canonical status changed."""
+    def render() -> str:
+        return render_page(source, site=index, prose=WrappedProse(source.path))
+    if memo is None or not data_digest:
+        return render()
+    entries = [(index.label(s), index.is_canonical(s)) for s in entry_symbols(source)]
+    key = digest(f"{code_digest()}\n{data_digest}\n{entries!r}".encode())
+    return memo.page(source.path, key, render)
+
+
+def page_data(sources: list[SourceFile], index: SiteIndex, user_abi: dict, with_abi: bool,
+              digests: dict[str, str | None]) -> dict[str, str]:
+    """Per file, a digest of what its page shows: the file's bytes, its call
+    lists, User-space ABI links, and (with ABI data) which functions the
+    site defines.  Written to ``PAGE_DATA/<path>.txt``, the one file the
+    page depends on: a page is read again when its digest changes, not when
+    its file is only touched or a file calling into it changes."""
+    defined = sorted(index.defined) if with_abi else []
+    out = {}
+    for source in sources:
+        calls = [(s.name, [c for c in s.calls if c in index.defined], index.callers.get(s.name, []))
+                 for s in source.symbols if s.kind == "function" and s.has_body]
+        backlinks = (user_abi.get("functions") or {}).get(source.path)
+        out[source.path] = digest(repr((digests.get(source.path), calls, backlinks, defined)).encode()) + "\n"
+    return out
+
+
+def _abi_pages(abi: AbiInput, sources: list[SourceFile], index: SiteIndex, out: Path, memo: SiteMemo | None,
+               progress) -> dict:
+    """The ABI overview and data file: made again only when the data or the
+    site's functions and structs changed."""
+    from ..abi.overview import write_abi_site
+    entries = sorted({(s.path, s.kind, s.name, s.has_body, s.storage, s.export, index.is_canonical(s))
+                      for source in sources for s in source.symbols if s.kind in ("function", "struct")})
+    key = digest(f"{abi.key}\n{out.name}\n{entries!r}".encode()) if abi.key else ""
+    kept = memo.abi_part(key) if memo is not None and key else None
+    if kept is not None:
+        return kept
+    progress("writing the ABI overview")
+    files = write_abi_site(abi.load(), sources, index.is_canonical, out)
+    if memo is not None:
+        slices = {source.path: {(s.kind, s.name) for s in source.symbols if s.kind in ("function", "struct")}
+                  for source in sources}
+        memo.keep_abi_data(abi.data, out / ABI_JSON, slices)
+    return {"key": key, "written": files}
 
 
 def _docname(out: Path, rel: str) -> str:

@@ -1,8 +1,11 @@
 """The landing page of a site (``source/_landing.rst``, included by the
 top-level ``index.rst``): what the subsystem is, its figures, and links to
-every file page, the narrative docs and the indexes."""
+a page per folder (which links to its files' pages), the narrative docs and
+the indexes."""
 
 from __future__ import annotations
+
+import posixpath
 
 from ..model import SourceFile
 from ..render.inline import escape_all
@@ -55,12 +58,32 @@ def render_landing(plan, sources: list[SourceFile], figures: dict, doc_pages: li
     if doc_pages:
         lines += [".. toctree::", "   :maxdepth: 1", "   :caption: Narrative documentation", ""]
         lines += [f"   {name}" for name in doc_pages] + [""]
-    lines += [".. toctree::", "   :maxdepth: 1", "   :caption: Source files", ""]
-    for source in sorted(sources, key=lambda s: s.path):
-        docname = page_path_docname(source.path, page_dir)
-        lines.append(f"   {source.path} <{docname}>")
+    lines += [".. toctree::", "   :maxdepth: 2", "   :caption: Source files", ""]
+    lines += [f"   {page_dir}/{rel.removesuffix('.rst')}" for rel in directory_pages(sources, page_dir)]
     lines.append("")
     return "\n".join(lines) + "\n"
+
+
+#: the folder (below the pages' folder) of the pages listing a folder's files
+DIRECTORY_PAGES = "dirs"
+
+
+def directory_pages(sources: list[SourceFile], page_dir: str = "source") -> dict[str, str]:
+    """One page per folder holding files of the site, listing them (path
+    relative to the pages' folder -> reST), so that the navigation of a page
+    lists the folders and the files of its own folder, not every file."""
+    folders: dict[str, list[str]] = {}
+    for path in sorted(s.path for s in sources):
+        folders.setdefault(posixpath.dirname(path), []).append(path)
+    pages = {}
+    for folder, paths in sorted(folders.items()):
+        title = escape_all(folder or "(top level)")
+        count = f"{len(paths)} source file{'' if len(paths) == 1 else 's'}"
+        lines = [title, "=" * len(title), "", f"{count} of this site in this folder.", "",
+                 ".. toctree::", "   :maxdepth: 1", ""]
+        lines += [f"   {posixpath.basename(p)} </{page_path_docname(p, page_dir)}>" for p in paths]
+        pages[f"{DIRECTORY_PAGES}/{folder or '_top'}.rst"] = "\n".join(lines) + "\n"
+    return pages
 
 
 def page_path_docname(source_path: str, page_dir: str = "source") -> str:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from .. import __version__
 from .abi import setup_abi
-from .cconfig import teach_c_domain
+from .cconfig import narrow_c_objects, teach_c_domain
 from .cpurge import setup_cpurge
 from .comment import setup_comment
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
-from .parsed import parsed_files
+from .navigation import setup_navigation
+from .outputs import setup_outputs
+from .parsed import parsed_files, use_site_cache
+from .searchindex import setup_searchindex
 from .site import setup_site
 from .sourceview import setup_sourceview
 from .userabi import setup_userabi
@@ -26,12 +29,17 @@ def setup(app):
     directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
     app.add_directive("kernel-doc", directive)
     app.connect("config-inited", teach_c_domain)
+    narrow_c_objects(app)
     setup_site(app)
+    app.connect("config-inited", use_site_cache)
     setup_abi(app)
     setup_sourceview(app)
     setup_flattable(app)
     setup_userabi(app)
     setup_comment(app)
     setup_cpurge(app)
+    setup_searchindex(app)
+    setup_navigation(app)
+    setup_outputs(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}

@@ -25,6 +25,7 @@ from ..abi.render import entry_section
 from ..abi.store import AbiDataError, loads
 from ..abi.summary import entry_abi
 from ..site.landing import page_path_docname
+from ..site.memo import kept_abi_data
 from .parsed import parsed_files
 from .site import entry_name, src_file_of
 
@@ -36,11 +37,15 @@ KINDS = frozenset({"function", "struct"})
 
 @dataclass
 class AbiState:
-    """Per-application ABI data (created in setup, never module-global)."""
+    """Per-application ABI data (created in setup, never module-global):
+    its digest at once, the data itself only when a page needs it."""
 
+    path: Path | None = None
+    raw: bytes = b""
     data: AbiData | None = None
     index: AbiIndex | None = None
     digest: str = ""
+    failed: bool = False
 
 
 def _data_file(app) -> Path | None:
@@ -50,25 +55,74 @@ def _data_file(app) -> Path | None:
 
 
 def load_data(app) -> None:
-    """builder-inited: read the ABI data and add the assets of the HTML pages."""
+    """builder-inited: the digest of the ABI data and the assets of the HTML pages."""
     state: AbiState = app.kdocgen_abi
     path = _data_file(app)
     if path is None:
         return
     try:
-        raw = path.read_bytes()
-        state.data = loads(raw, str(path))
-    except (OSError, AbiDataError) as err:
-        from sphinx.util import logging
-        message = f"{path}: cannot read: {err.strerror or err}" if isinstance(err, OSError) else err
-        logging.getLogger(__name__).warning("kdocgen ABI data: %s", message)
+        state.raw = path.read_bytes()
+    except OSError as err:
+        _warn(state, f"{path}: cannot read: {err.strerror or err}")
         return
-    state.index = AbiIndex(state.data)
-    state.digest = hashlib.sha256(raw).hexdigest()
+    state.path, state.digest = path, hashlib.sha256(state.raw).hexdigest()
     if getattr(app.builder, "format", "") == "html":
         app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
         app.add_css_file("abi.css")
         app.add_js_file("abi.js")
+
+
+def _warn(state: AbiState, message) -> None:
+    from sphinx.util import logging
+    state.failed = True
+    logging.getLogger(__name__).warning("kdocgen ABI data: %s", message)
+
+
+def _cache(app) -> Path | None:
+    cache = (app.config.kdocgen_site or {}).get("cache")
+    return Path(cache) if cache else None
+
+
+def _for_page(app, path: str) -> tuple[AbiData, AbiIndex] | tuple[None, None]:
+    """The ABI data for the page of ``path``: the part ``kdocgen site`` kept
+    for it (the symbols named like its entries), else all of it."""
+    state: AbiState = app.kdocgen_abi
+    part = kept_abi_data(_cache(app), state.raw, path) if _cache(app) and state.index is None else None
+    if part is not None:
+        return part, AbiIndex(part)
+    return (state.data, state.index) if _loaded(app) is not None else (None, None)
+
+
+def _loaded(app) -> AbiIndex | None:
+    """The index of the ABI data, read on first use: from what ``kdocgen
+    site`` kept in its cache folder, else from the JSON (checked)."""
+    state: AbiState = app.kdocgen_abi
+    if state.index is None and state.raw and not state.failed:
+        state.data = kept_abi_data(_cache(app), state.raw) if _cache(app) else None
+        if state.data is None:
+            try:
+                state.data = loads(state.raw, str(state.path))
+            except AbiDataError as err:
+                _warn(state, err)
+                return None
+        state.index = AbiIndex(state.data)
+    return state.index
+
+
+#: pages to read above which the whole data is read at once (below, each
+#: page reads the part kept for it)
+WHOLE_DATA_FROM = 8
+
+
+def read_before_reading(app, env, docnames) -> None:
+    """env-before-read-docs: read the whole data once, before parallel
+    readers start, unless few pages are read and ``kdocgen site`` kept it
+    per page."""
+    page_dir = (app.config.kdocgen_site or {}).get("page_dir", "source")
+    pages = sum(d.startswith(page_dir + "/") for d in docnames)
+    kept = _cache(app) is not None and (_cache(app) / "abi" / app.kdocgen_abi.digest[:40]).is_dir()
+    if pages > (WHOLE_DATA_FROM if kept else 0):
+        _loaded(app)
 
 
 def outdated_by_data(app, env, added, changed, removed) -> list[str]:
@@ -99,8 +153,9 @@ def add_abi_sections(app, doctree: nodes.document) -> None:
     """doctree-read: the ABI section under every entry the data knows."""
     state: AbiState = app.kdocgen_abi
     site = app.config.kdocgen_site
-    path = src_file_of(doctree) if state.index is not None else None
-    if not path or path not in site.get("files", []):
+    path = src_file_of(doctree) if state.raw else None
+    data, index = _for_page(app, path) if path and path in site.get("files", []) else (None, None)
+    if index is None:
         return
     source = parsed_files(app).get(site["tree"], path)
     defined = {(s.kind, s.name) for s in source.symbols
@@ -114,9 +169,9 @@ def add_abi_sections(app, doctree: nodes.document) -> None:
         if kind is None or content is None or (kind, name) not in defined or (kind, name) in done:
             continue
         done.add((kind, name))
-        match = state.index.match(kind, name, path)
+        match = index.match(kind, name, path)
         if match is not None:
-            html = entry_section(entry_abi(state.data, match), link)
+            html = entry_section(entry_abi(data, match), link)
             content += nodes.raw("", html, format="html")
 
 
@@ -125,4 +180,5 @@ def setup_abi(app) -> None:
     app.kdocgen_abi = AbiState()
     app.connect("builder-inited", load_data)
     app.connect("env-get-outdated", outdated_by_data)
+    app.connect("env-before-read-docs", read_before_reading)
     app.connect("doctree-read", add_abi_sections)

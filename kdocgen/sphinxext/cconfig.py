@@ -34,3 +34,22 @@ def attributes_used_in(config, text: str) -> Iterator[None]:
         yield
     finally:
         config.c_id_attributes, config.c_paren_attributes = saved
+
+
+def narrow_c_objects(app) -> None:
+    """Register the C domain's object directives (``c:function`` ...) again,
+    each parsing a signature with only the attribute macros in it: the same
+    result, in a fraction of the time (every page of a site is such
+    directives)."""
+    from sphinx.domains.c import CDomain, CObject
+    for name, directive in list(CDomain.directives.items()):
+        if isinstance(directive, type) and issubclass(directive, CObject):
+            app.add_directive_to_domain("c", name, _narrowed(directive), override=True)
+
+
+def _narrowed(directive: type) -> type:
+    def handle_signature(self, sig, signode):
+        with attributes_used_in(self.env.config, sig):
+            return directive.handle_signature(self, sig, signode)
+    return type(directive.__name__, (directive,), {"handle_signature": handle_signature,
+                                                   "__doc__": directive.__doc__})

@@ -1,5 +1,7 @@
 """The source files a build reads, parsed once per build process and shared
-by the directive, the site features and the source views."""
+by the directive, the site features and the source views; a site built by
+``kdocgen site`` shares its cache folder, so a file whose bytes did not
+change is not parsed again at all."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from pathlib import Path
 
 from ..extract import extract_file
 from ..model import SourceFile
+from ..parsecache import ParseCache, extract_cached
 
 
 #: How much of a file is parsed, least first: its documented declarations
@@ -17,10 +20,12 @@ DOCUMENTED, EVERY, CALLS = 0, 1, 2
 
 class ParsedFiles:
     """Parsed files keyed by path, size and modification time (an edited file
-    is parsed again); a file parsed in more detail serves requests for less."""
+    is parsed again, or taken from ``disk`` when its bytes are known); a file
+    parsed in more detail serves requests for less."""
 
     def __init__(self) -> None:
         self._files: dict[tuple[str, int, int], tuple[SourceFile, int]] = {}
+        self.disk: ParseCache | None = None
 
     def get(self, tree: str | Path, relpath: str, detail: int = CALLS) -> SourceFile:
         """The model of ``relpath`` below ``tree``, parsed to ``detail``."""
@@ -32,9 +37,13 @@ class ParsedFiles:
             key = (str(path), 0, 0)
         known = self._files.get(key)
         if known is None or known[1] < detail:
-            source = extract_file(tree, relpath, with_calls=detail == CALLS, documented=detail == DOCUMENTED)
-            known = self._files[key] = (source, detail)
+            known = self._files[key] = (self._parse(tree, relpath, detail), detail)
         return known[0]
+
+    def _parse(self, tree: str | Path, relpath: str, detail: int) -> SourceFile:
+        if detail == CALLS and self.disk is not None:  # as kdocgen site parses it
+            return extract_cached(tree, [relpath], self.disk, with_calls=True)[0][0]
+        return extract_file(tree, relpath, with_calls=detail == CALLS, documented=detail == DOCUMENTED)
 
 
 def parsed_files(app) -> ParsedFiles:
@@ -43,3 +52,10 @@ def parsed_files(app) -> ParsedFiles:
     if cache is None:
         cache = app.kdocgen_parsed = ParsedFiles()
     return cache
+
+
+def use_site_cache(app, config) -> None:
+    """config-inited: the cache folder of ``kdocgen site``, when it names one."""
+    site = config.kdocgen_site if isinstance(config.kdocgen_site, dict) else {}
+    if site.get("cache"):
+        parsed_files(app).disk = ParseCache(Path(site["cache"]) / "parsed")

@@ -19,6 +19,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..render.page import SRC_FILE_MARK
+from ..site.memo import PAGE_DATA
 from .parsed import parsed_files
 
 REPORT = "_kdocgen/xref-report.json"
@@ -76,10 +77,14 @@ def add_call_lists(app, doctree: nodes.document) -> None:
     bodies = {s.name: s for s in source.symbols if s.kind == "function" and s.has_body}
     callers = site.get("callers", {})
     defined = site.get("defined", {})
-    tree = Path(site["tree"])
-    depends = {path} | {caller_path for name in bodies for _, caller_path in callers.get(name, [])}
-    for dependency in sorted(depends):
-        app.env.note_dependency(str(tree / dependency))
+    # read again when the file's bytes or what the site shows of it (call
+    # lists, ABI links) change: kdocgen site's page data says when; without
+    # it, when the file or a file calling into it is newer than the page
+    data = Path(app.srcdir) / site.get("page_dir", "source") / PAGE_DATA / f"{path}.txt"
+    depends = [data] if data.is_file() else [Path(site["tree"]) / p for p in sorted(
+        {path} | {caller_path for name in bodies for _, caller_path in callers.get(name, [])})]
+    for dependency in depends:
+        app.env.note_dependency(str(dependency))
     for desc in doctree.findall(addnodes.desc):
         if desc.get("domain") != "c" or desc.get("objtype") != "function":
             continue
@@ -151,6 +156,7 @@ def write_report(app, exception) -> None:
 def _write_sitemap(app, out: Path) -> None:
     base = (app.config.html_baseurl or "").rstrip("/")
     if not base:
+        (out / "sitemap.xml").unlink(missing_ok=True)  # of a build that had one
         return
     urls = [f"{base}/{app.builder.get_target_uri(doc)}" for doc in sorted(app.env.found_docs)]
     body = "".join(f"  <url><loc>{escape(url)}</loc></url>\n" for url in urls)

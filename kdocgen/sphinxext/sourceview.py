@@ -12,12 +12,15 @@ environment while reading, so back-links survive incremental builds.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from importlib import metadata
 from itertools import groupby
 from pathlib import Path, PurePosixPath
 
+import sphinx
 from docutils import nodes
 from pygments.lexers import CLexer
 from pygments.token import STANDARD_TYPES, Comment, Name, String, Whitespace
@@ -25,8 +28,12 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import __version__
+from ..files import write_if_changed
 from ..model import SourceFile, Symbol, family
+from ..parsecache import code_digest, digest, file_digest
 from ..render.write import page_path
+from .navigation import ENV_DIGEST
+from .outputs import build_outputs
 from .parsed import ParsedFiles, parsed_files
 from .site import src_file_of
 
@@ -37,6 +44,7 @@ CSS_FILE = "kdocgen-source.css"
 PAGE_PREFIX = "src/"
 SOURCE_LINK_CLASS = "kdocgen-source-link"
 ENV_ANCHORS = "kdocgen_sourceview_anchors"
+VIEW_KEYS = "kdocgen-sourceviews.json"  # in the doctree folder
 #: larger files get a "not available" page instead of a view
 MAX_VIEW_BYTES = 16 << 20
 
@@ -58,6 +66,7 @@ def setup(app) -> dict:
     app.connect("builder-inited", views.builder_inited)
     app.connect("doctree-resolved", views.add_source_links)
     app.connect("html-collect-pages", views.collect_pages)
+    app.connect("build-finished", views.save_keys)
     app.connect("html-page-context", views.share_toctree, priority=400)
     app.connect("doctree-read", record_anchors)
     app.connect("env-purge-doc", purge_anchors)
@@ -107,6 +116,7 @@ class SourceViews:
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
     toctrees: dict[tuple[str, str], str] = field(default_factory=dict)
     toctree_by_depth: bool = False
+    keys: dict[str, str] | None = None  # the views of this build: path -> what their page is made of
 
     def source(self, site: Site, path: str) -> SourceFile:
         """The model of ``path``, extracted once per build process."""
@@ -136,16 +146,29 @@ class SourceViews:
                 add_link(sig, f"{base}#L{line}" if line else base)
 
     def collect_pages(self, app):
-        """One ``page.html`` page per site file (html-collect-pages)."""
+        """One ``page.html`` page per site file (html-collect-pages), written
+        only when it would differ from the one of the last build."""
         if not enabled(app.builder):
             return
         site = Site.from_config(app.config.kdocgen_site)
         self.toctrees.clear()
         top = PAGE_PREFIX.split("/")[0]
         self.toctree_by_depth = not any(d.split("/")[0] == top for d in app.env.all_docs)
+        kept = read_view_keys(app)
+        shared = shared_key(app)
+        self.keys = {}
         for path in site.files:
+            build_outputs(app).add(PAGE_PREFIX + path)
+            self.keys[path] = view_key(app, site, path, shared)
+            if kept.get(path) == self.keys[path] and Path(app.builder.get_outfilename(PAGE_PREFIX + path)).is_file():
+                continue
             yield PAGE_PREFIX + path, self.context(app, site, path), "page.html"
         self.toctrees.clear()
+
+    def save_keys(self, app, exception) -> None:
+        """build-finished: the keys of the views this build has, for the next one."""
+        if exception is None and enabled(app.builder) and self.keys is not None:
+            write_if_changed(Path(app.doctreedir) / VIEW_KEYS, json.dumps(self.keys, indent=0, sort_keys=True))
 
     def share_toctree(self, app, pagename: str, templatename: str, context: dict, doctree) -> None:
         """Let source views share their navigation toctree.
@@ -185,6 +208,45 @@ class SourceViews:
             anchors = anchor_store(app.env).get(docname, {}) if doc_uri else {}
             content = render_code(text, backlink_targets(self.source(site, path), anchors, doc_uri))
         return {"title": title, "body": page_body(path, doc_uri, content), "kdocgen_source": path}
+
+
+def read_view_keys(app) -> dict[str, str]:
+    """The keys of the views the last build wrote."""
+    try:
+        keys = json.loads((Path(app.doctreedir) / VIEW_KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def shared_key(app) -> str:
+    """What every view's page is made of besides its own file: the code, the
+    configuration, the navigation and the static files it links to."""
+    info = getattr(app.builder, "build_info", None)
+    parts = [code_digest(), sphinx.__version__, theme_version(app), str(getattr(app.env, ENV_DIGEST, "")),
+             f"{getattr(info, 'config_hash', '')} {getattr(info, 'tags_hash', '')}"]
+    static = Path(app.outdir) / "_static"
+    parts += [f"{p.relative_to(static).as_posix()}={file_digest(p)}" for p in sorted(static.rglob("*"))
+              if p.is_file()]
+    return digest("\n".join(parts).encode())
+
+
+def theme_version(app) -> str:
+    """The name and version of the HTML theme (its templates make the page)."""
+    name = getattr(getattr(app.builder, "theme", None), "name", "") or ""
+    try:
+        return f"{name} {metadata.version(name)}"
+    except (metadata.PackageNotFoundError, ValueError):
+        return name
+
+
+def view_key(app, site: Site, path: str, shared: str) -> str:
+    """What the view of ``path`` is made of: the file's bytes, the ids of its
+    page's entries, and :func:`shared_key`."""
+    docname = site.docname(path)
+    anchors = sorted(anchor_store(app.env).get(docname, {}).items())
+    return digest(f"{shared}\n{path}\n{file_digest(site.tree / path)}\n{docname in app.env.all_docs}\n"
+                  f"{anchors!r}".encode())
 
 
 def signature_name(sig: addnodes.desc_signature) -> str:

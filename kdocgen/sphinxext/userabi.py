@@ -8,7 +8,6 @@ read and ``functions``: ``{c path: {function: [[label, text], ...]}}``.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -39,8 +38,6 @@ def add_abi_backlinks(app, doctree: nodes.document) -> None:
     functions = by_file.get(path) if path else None
     if not functions:
         return
-    for abi_file in data.get("abi_files", []):  # which entries match depends on them
-        app.env.note_dependency(str(Path(site.get("tree", ".")) / abi_file))
     for desc in doctree.findall(addnodes.desc):
         if desc.get("domain") != "c" or desc.get("objtype") != "function":
             continue

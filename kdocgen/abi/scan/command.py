@@ -32,8 +32,9 @@ def add_arguments(cmd: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Scan the builds; exit 1 when some build failed (the others are written), 2 on bad input."""
-    from ..store import write
+    """Scan the builds; exit 1 when some build failed (the others are written
+    unless that loses builds the output had), 2 on bad input."""
+    from ..store import write_result
     from .cache import IndexCache, default_root
     from .dataset import all_functions, assemble
     from ...debian import Apt, FetchError
@@ -88,9 +89,12 @@ def run(args: argparse.Namespace) -> int:
                        f"({', '.join(sorted(versions, key=_series_key))})")
     data = assemble(indexes, wanted, modules, sources=sources, versions=versions)
     try:
-        write(data, Path(args.output))
+        refused = write_result(data, Path(args.output), len(failed))
     except OSError as err:
         say(f"cannot write {args.output}: {err.strerror or err}")
+        return 1
+    if refused:
+        say(f"{len(failed)} build(s) failed; nothing written: {refused}")
         return 1
     say(f"{len(data.symbols)} symbols over {len(data.builds)} builds written to {args.output}; "
         f"{len(failed)} build(s) failed")
