@@ -66,3 +66,8 @@ def abi_symbol_kind(value: str) -> AbiSymbolKind:
 def symbol_kind(value: str) -> SymbolKind:
     """``value`` as a declaration kind; ValueError when it is none."""
     return _checked(value, SYMBOL_KINDS, "declaration kind")  # type: ignore[return-value]
+
+
+def severity(value: str) -> Severity:
+    """``value`` as a severity; ValueError when it is none."""
+    return _checked(value, SEVERITIES, "severity")  # type: ignore[return-value]
