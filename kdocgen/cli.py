@@ -14,11 +14,28 @@ from .abi.cli import add_parser as add_abi_parser
 def _add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--srctree", default=None,
                         help="kernel tree the FILEs are relative to (default: $KSRC, else the cached "
-                             "Debian linux-source-6.12)")
+                             "Debian linux-source-6.12, or of --kernel-version)")
     parser.add_argument("--files-from", metavar="LIST", help="read more FILEs from LIST (one per line)")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="worker processes (default: number of CPUs)")
+    _add_kernel_version(parser, fetch=True)
     parser.add_argument("files", nargs="*", metavar="FILE", help="source files, relative to the tree")
+
+
+def _add_kernel_version(parser: argparse.ArgumentParser, fetch: bool = False) -> None:
+    parser.add_argument("--kernel-version", metavar="X.Y", default=None,
+                        help="read with the kernel-doc rules of this kernel version (6.x: the Perl "
+                             "kernel-doc's, 7.x: the Python one's; default: the tree's Makefile)"
+                        + ("; without --srctree/KSRC, also the Debian linux-source-X.Y to read" if fetch else ""))
+
+
+def _dialect(args, tree: Path):
+    """The kernel-doc rules of ``--kernel-version``, else of the tree."""
+    from .extract import dialect_of
+    try:
+        return dialect_of(tree, args.kernel_version)
+    except ValueError as err:
+        raise SystemExit(f"kdocgen: --kernel-version: {err}")
 
 
 def _files(args) -> list[str]:
@@ -45,7 +62,7 @@ def _tree(args, files: list[str]) -> Path:
         return tree
     from .sources import SourcesError, kernel_tree
     try:
-        return kernel_tree(need=["MAINTAINERS", *files])
+        return kernel_tree(need=["MAINTAINERS", "Makefile", *files], version=args.kernel_version)
     except SourcesError as err:
         raise SystemExit(f"kdocgen: {err}")
 
@@ -73,7 +90,8 @@ def _sources(args, command: str):
         print(f"kdocgen {command}: no FILE given", file=sys.stderr)
         return None
     tree = _tree(args, files)
-    return extract_many(tree, _relative(tree, files), jobs=args.jobs or os.cpu_count() or 1)
+    return extract_many(tree, _relative(tree, files), jobs=args.jobs or os.cpu_count() or 1,
+                        dialect=_dialect(args, tree))
 
 
 def cmd_json(args) -> int:
@@ -105,7 +123,7 @@ def cmd_rst(args) -> int:
         return 2
     tree = _tree(args, files)
     result = write_files(tree, _relative(tree, files), Path(args.out), other_symbols=not args.no_other,
-                         jobs=args.jobs or os.cpu_count() or 1)
+                         jobs=args.jobs or os.cpu_count() or 1, dialect=_dialect(args, tree))
     for path, message in result.errors:
         print(f"{path}: error: {message}", file=sys.stderr)
     if not args.quiet:
@@ -120,17 +138,19 @@ def cmd_site(args) -> int:
     from .site.build import DEFAULT_SUBSYSTEM, build_site_source, plan_site
     from .sources import SourcesError, kernel_tree
     files = args.files.split() if args.files else None
+    version = args.kernel_version
     try:
         entry = None
         if args.srctree:
             tree = Path(args.srctree)
         elif files:
-            tree = kernel_tree(need=["MAINTAINERS", "Documentation/", *files])
+            tree = kernel_tree(need=["MAINTAINERS", "Makefile", "Documentation/", *files], version=version)
         else:
-            tree, entry = subsystem_tree(args.subsystem or DEFAULT_SUBSYSTEM, ["Documentation/"])
-        plan = plan_site(tree, args.subsystem, files, entry)
+            tree, entry = subsystem_tree(args.subsystem or DEFAULT_SUBSYSTEM, ["Makefile", "Documentation/"],
+                                         version=version)
+        plan = plan_site(tree, args.subsystem, files, entry, version)
         plan.abi_scan = args.abi_scan
-    except SourcesError as err:
+    except (SourcesError, ValueError) as err:
         print(f"kdocgen site: {err}", file=sys.stderr)
         return 2
     if not plan.files:
@@ -178,7 +198,8 @@ def cmd_lint(args) -> int:
                     tree = Path(args.srctree)
                     entry = find_entry(read_maintainers(tree), args.subsystem)
                 else:
-                    tree, entry = subsystem_tree(args.subsystem, ["include/"])
+                    tree, entry = subsystem_tree(args.subsystem, ["include/", "Makefile"],
+                                                 version=args.kernel_version)
                 files = entry_files(tree, entry) + abi_files_of(tree, entry)
             except SourcesError as err:
                 print(f"kdocgen lint: {err}", file=sys.stderr)
@@ -199,7 +220,8 @@ def cmd_lint(args) -> int:
             files = [f for f in files if not excluded(f)]
         findings = apply(config, lint(tree, files, jobs=args.jobs or os.cpu_count() or 1,
                                       reference_scope=list(config.references)
-                                      if config.references is not None else None))
+                                      if config.references is not None else None,
+                                      dialect=_dialect(args, tree)))
         if args.write_baseline:
             write_baseline(Path(args.write_baseline), findings)
             print(f"kdocgen lint: {len(findings)} findings recorded in {args.write_baseline}", file=sys.stderr)
@@ -262,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="ABI data: JSON file or DepSurf folder/page (repeatable)")
     site.add_argument("--abi-scan", action="store_true",
                       help="also read Documentation/ABI files naming the code's sysfs/debugfs roots")
+    _add_kernel_version(site, fetch=True)
     site.set_defaults(func=cmd_site)
     man = sub.add_parser("man", help="write section-9 manual pages (<symbol>.9.gz)")
     _add_files(man)
@@ -286,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--config", default=None, metavar="FILE",
                       help="settings file (default: nearest .kdocgen.toml or pyproject.toml [tool.kdocgen])")
     lint.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
+    _add_kernel_version(lint, fetch=True)
     lint.set_defaults(func=cmd_lint)
     add_abi_parser(sub)
     return parser

@@ -260,14 +260,18 @@ def _variable(walk: _Walk, node: Node, declarator: Node, type_node: Node | None)
     if type_node is not None and type_node.child_by_field_name("body") is not None:
         base = f"{type_node.type.split('_')[0]} " + clean(source[type_node.child_by_field_name('name').start_byte:type_node.child_by_field_name('name').end_byte]) if type_node.child_by_field_name("name") else type_node.type.split("_")[0]
     shape = m.without(source, target, name) if target is not None else ""
+    value = declarator.child_by_field_name("value") if declarator.type == "init_declarator" else None
     walk.out.append(Symbol(
         kind="var",
         name=source[name.start_byte:name.end_byte].decode("utf-8", "replace"),
         path=walk.path,
         decl_span=(line_of(node), end_line_of(node)),
         return_type=tidy_type(f"{base} {shape}"),
+        params=m.parameters(source, _parameter_list(target)) if target is not None
+        and _is_function_pointer(target) else [],
         storage=_storage(node, source),
         decl=clean(source[node.start_byte:declarator.end_byte]),
+        value=clean(source[value.start_byte:value.end_byte]) if value is not None else "",
     ))
 
 

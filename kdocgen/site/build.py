@@ -14,7 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..extract import extract_many
+from ..extract import dialect_of, extract_many
+from ..kerneldoc.dialect import Dialect
 from ..maintainers import Entry, entry_docs, entry_files, find_entry, read_maintainers
 from ..model import SourceFile
 from ..render.page import render_page
@@ -41,19 +42,27 @@ class SitePlan:
     entry: Entry | None = None
     abi: list[str] = field(default_factory=list)  # Documentation/ABI files of the entry
     abi_scan: bool = False  # also ABI files naming the code's sysfs/debugfs roots
+    dialect: Dialect | None = None  # kernel-doc rules (None: the tree's own)
+
+    def rules(self) -> Dialect:
+        """The kernel-doc rules the site's files are read with."""
+        return self.dialect or dialect_of(self.tree)
 
 
 def plan_site(tree: Path, subsystem: str | None = None, files: list[str] | None = None,
-              entry: Entry | None = None) -> SitePlan:
+              entry: Entry | None = None, version: str | None = None) -> SitePlan:
     """The files of a site: explicit ``files``, else a MAINTAINERS entry's
-    (``entry`` when already found, else ``subsystem`` read from the tree)."""
+    (``entry`` when already found, else ``subsystem`` read from the tree),
+    read with the kernel-doc rules of ``version`` (default: the tree's)."""
     tree = Path(tree)
+    dialect = dialect_of(tree, version)
     if files:
-        return SitePlan(tree, "Selected files", sorted(dict.fromkeys(files)))
+        return SitePlan(tree, "Selected files", sorted(dict.fromkeys(files)), dialect=dialect)
     entry = entry or find_entry(read_maintainers(tree), subsystem or DEFAULT_SUBSYSTEM)
     all_docs = entry_docs(tree, entry)
     docs = [d for d in all_docs if d.endswith(".rst")]
-    return SitePlan(tree, entry.name, entry_files(tree, entry), docs, entry, [d for d in all_docs if is_abi_file(d)])
+    return SitePlan(tree, entry.name, entry_files(tree, entry), docs, entry, [d for d in all_docs if is_abi_file(d)],
+                    dialect=dialect)
 
 
 def _progress(message: str) -> None:
@@ -64,7 +73,7 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     """Write the pages of ``plan`` into ``out`` (the ``source/`` folder), with
     the ABI data ``abi`` if given; return the figures shown on the landing page."""
     progress(f"parsing {len(plan.files)} files")
-    sources = list(extract_many(plan.tree, plan.files, jobs=jobs, with_calls=True))
+    sources = list(extract_many(plan.tree, plan.files, jobs=jobs, with_calls=True, dialect=plan.rules()))
     for source in sources:
         for diag in source.diagnostics:
             if diag.severity == "error":
@@ -157,6 +166,7 @@ def _copy_docs(plan: SitePlan, out: Path) -> list[str]:
 def _site_data(plan: SitePlan, out: Path, index: SiteIndex) -> dict:
     """What the Sphinx extension reads (``kdocgen_site``)."""
     return {"tree": str(plan.tree.resolve()), "title": plan.title, "files": plan.files,
+            "kernel_version": plan.rules().version,
             "page_dir": out.name, "callers": index.callers,
             "defined": {name: path for name, (path, _) in index.defined.items()}}
 

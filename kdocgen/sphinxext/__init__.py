@@ -28,9 +28,16 @@ def _teach_c_domain(app, config) -> None:
     config.c_paren_attributes = list(config.c_paren_attributes) + calls
 
 
+def _read_version(app, config) -> None:
+    """Read sources with the kernel-doc rules of ``kerneldoc_version`` (if set)."""
+    parsed_files(app).version = config.kerneldoc_version or None
+
+
 def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
+    app.add_config_value("kerneldoc_version", "", "env", [str])
+    app.connect("config-inited", _read_version)
     directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
     app.add_directive("kernel-doc", guarded(directive))
     app.connect("config-inited", _teach_c_domain)

@@ -5,16 +5,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..extract import extract_file
+from ..extract import dialect_of, extract_file
+from ..kerneldoc.dialect import Dialect
 from ..model import SourceFile
 
 
 class ParsedFiles:
     """Parsed files keyed by path, size and modification time (an edited file
-    is parsed again)."""
+    is parsed again), read with the kernel-doc rules of ``version``
+    (``kerneldoc_version``; None: each tree's own)."""
 
     def __init__(self) -> None:
         self._files: dict[tuple[str, int, int], SourceFile] = {}
+        self._dialects: dict[tuple[str, str | None], Dialect] = {}
+        self.version: str | None = None
+
+    def dialect(self, tree: str | Path) -> Dialect:
+        """The kernel-doc rules ``tree`` is read with."""
+        key = (str(tree), self.version)
+        if key not in self._dialects:
+            self._dialects[key] = dialect_of(tree, self.version)
+        return self._dialects[key]
 
     def get(self, tree: str | Path, relpath: str) -> SourceFile:
         """The model of ``relpath`` below ``tree`` (with call lists)."""
@@ -25,7 +36,7 @@ class ParsedFiles:
         except OSError:
             key = (str(path), 0, 0)
         if key not in self._files:
-            self._files[key] = extract_file(tree, relpath, with_calls=True)
+            self._files[key] = extract_file(tree, relpath, with_calls=True, dialect=self.dialect(tree))
         return self._files[key]
 
 
