@@ -111,7 +111,8 @@ def test_identifier_lines_7x():
     source = extract("dialect_identifiers.c", PYTHON)
     assert [(s.kind, s.name) for s in source.documented] == [
         ("struct", "hv_ring_info"), ("enum", "(anonymous)"), ("function", "hv_ring_op"),
-        ("struct", "hv_ring_stats"), ("struct", "hv_ring_pair"), ("macro", "HV_RING_TRACE")]
+        ("struct", "hv_ring_stats"), ("struct", "hv_ring_pair"), ("macro", "HV_RING_TRACE"),
+        ("function", "hv_ring_get")]
     messages = {(d.line, d.rule): d.message for d in source.diagnostics}
     assert messages[(4, "not-doc-line")] == "Cannot find identifier on line:\n *"
     assert (5, "short-description") in messages  # "struct NAME." has no purpose
@@ -124,7 +125,7 @@ def test_identifier_lines_6x():
     source = extract("dialect_identifiers.c", PERL)
     assert [(s.kind, s.name) for s in source.documented] == [
         ("enum", "(anonymous)"), ("function", "hv_ring_op"), ("struct", "hv_ring_stats"),
-        ("struct", "hv_ring_pair"), ("macro", "HV_RING_TRACE")]
+        ("struct", "hv_ring_pair"), ("macro", "HV_RING_TRACE"), ("function", "hv_ring_get")]
     found = rules(source)
     assert (4, "not-doc-line") in found  # the comment is dropped at the first line without a word
     assert (13, "prototype-mismatch") in found  # "hv ring helper" is taken as a function's name
@@ -210,3 +211,16 @@ def test_bad_kernel_version_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "v.c").write_bytes(b"int x;\n")
     with pytest.raises(SystemExit, match="--kernel-version"):
         main(["json", "--srctree", str(tmp_path), "--kernel-version", "seven", "v.c"])
+
+
+def test_identifier_search_goes_past_the_comment_7x():
+    """"/**" then "*/": 7.x looks for the identifier on the following lines,
+    code included ("void f(int *p)" has one and is not kernel-doc), then
+    goes on with the next comment."""
+    source = extract("dialect_identifiers.c", PYTHON)
+    messages = {(d.line, d.rule): d.message for d in source.diagnostics}
+    assert messages[(83, "not-doc-line")] == "Cannot find identifier on line:\n */"
+    assert messages[(84, "not-kernel-doc")].endswith("\nvoid hv_ring_clear(int *p)")
+    assert item(source, "hv_ring_get").purpose == "get a ring"
+    old = extract("dialect_identifiers.c", PERL)
+    assert (83, "not-doc-line") in rules(old) and item(old, "hv_ring_get").purpose == "get a ring"

@@ -63,7 +63,11 @@ def find_comments(lines: list[str], dialect: Dialect = DEFAULT) -> tuple[list[Do
         doc = read_comment(lines, index, last, stray, dialect, name_index)
         if doc is not None:
             comments.append(doc)
-        index = max(end, name_index) + 1
+            index = end + 1
+        elif name_index > _comment_end(lines, index + 1):
+            index = name_index + 1  # a code line past the comment: go on looking after it
+        else:
+            index = end + 1
     return comments, stray
 
 
