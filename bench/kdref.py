@@ -24,7 +24,7 @@ SPHINX = "3.4.3"
 # -enable-lineno tells generated directives apart from directives that are
 # written literally inside DOC blocks, and gives every item its comment line.
 RST_ARGS = {"perl": ["-rst", "-sphinx-version", SPHINX, "-enable-lineno"],
-            "python3": ["-rst", "-enable-lineno"]}
+            "python": ["-rst", "-enable-lineno"]}
 WARN_ARGS = ["-none", "-Wall"]
 
 
@@ -35,10 +35,10 @@ def kernel_doc(tree: Path) -> Path:
 
 
 def interpreter(script: Path) -> str:
-    """``perl`` or ``python3``, from the script's ``#!`` line."""
+    """``perl``, or this Python (no shim to start), from the script's ``#!`` line."""
     with open(script, "rb") as fh:
         first = fh.readline()
-    return "python3" if b"python" in first else "perl"
+    return sys.executable if b"python" in first else "perl"
 
 
 def cache_path(tree: Path, files: list[str]) -> Path:
@@ -54,7 +54,7 @@ def run_one(tree: Path, path: str) -> dict:
     """Run kernel-doc -rst and -none -Wall on one file; raw outputs."""
     script = kernel_doc(tree)
     command = [interpreter(script), str(script)]
-    rst = subprocess.run([*command, *RST_ARGS[command[0]], path], cwd=tree,
+    rst = subprocess.run([*command, *RST_ARGS["perl" if command[0] == "perl" else "python"], path], cwd=tree,
                          capture_output=True, text=True, errors="replace")
     warn = subprocess.run([*command, *WARN_ARGS, path], cwd=tree,
                           capture_output=True, text=True, errors="replace")
