@@ -33,8 +33,8 @@ def resolve_tree(srctree: str | None, version: str | None = None) -> Path:
             tree = Path(kernel_tree(need=TREE_NEEDS, version=version)).resolve()
         except SourcesError as exc:
             sys.exit(f"error: cannot get a kernel tree: {exc}")
-    if not (tree / "scripts" / "kernel-doc").is_file():
-        sys.exit(f"error: {tree} has no scripts/kernel-doc")
+    if not any((tree / script).is_file() for script in ("tools/docs/kernel-doc", "scripts/kernel-doc")):
+        sys.exit(f"error: {tree} has no kernel-doc (tools/docs/kernel-doc or scripts/kernel-doc)")
     return tree
 
 

@@ -18,15 +18,15 @@ def _add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--files-from", metavar="LIST", help="read more FILEs from LIST (one per line)")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="worker processes (default: number of CPUs)")
-    _add_kernel_version(parser, fetch=True)
+    _add_kernel_version(parser, fetch="without --srctree or KSRC")
     parser.add_argument("files", nargs="*", metavar="FILE", help="source files, relative to the tree")
 
 
-def _add_kernel_version(parser: argparse.ArgumentParser, fetch: bool = False) -> None:
+def _add_kernel_version(parser: argparse.ArgumentParser, fetch: str = "") -> None:
     parser.add_argument("--kernel-version", metavar="X.Y", default=None,
                         help="read with the kernel-doc rules of this kernel version (6.x: the Perl "
                              "kernel-doc's, 7.x: the Python one's; default: the tree's Makefile)"
-                        + ("; without --srctree/KSRC, also the Debian linux-source-X.Y to read" if fetch else ""))
+                        + (f"; {fetch}, also the Debian linux-source-X.Y to read" if fetch else ""))
 
 
 def _dialect(args, tree: Path):
@@ -284,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="ABI data: JSON file or DepSurf folder/page (repeatable)")
     site.add_argument("--abi-scan", action="store_true",
                       help="also read Documentation/ABI files naming the code's sysfs/debugfs roots")
-    _add_kernel_version(site, fetch=True)
+    _add_kernel_version(site, fetch="without --srctree or KSRC")
     site.set_defaults(func=cmd_site)
     man = sub.add_parser("man", help="write section-9 manual pages (<symbol>.9.gz)")
     _add_files(man)
@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--config", default=None, metavar="FILE",
                       help="settings file (default: nearest .kdocgen.toml or pyproject.toml [tool.kdocgen])")
     lint.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
-    _add_kernel_version(lint, fetch=True)
+    _add_kernel_version(lint, fetch="with --subsystem and without --srctree or KSRC")
     lint.set_defaults(func=cmd_lint)
     add_abi_parser(sub)
     return parser

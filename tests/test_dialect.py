@@ -224,3 +224,22 @@ def test_identifier_search_goes_past_the_comment_7x():
     assert item(source, "hv_ring_get").purpose == "get a ring"
     old = extract("dialect_identifiers.c", PERL)
     assert (83, "not-doc-line") in rules(old) and item(old, "hv_ring_get").purpose == "get a ring"
+
+
+@pytest.mark.parametrize("version, rules", [(None, "Python"), ("6.12", "Perl")])
+def test_site_reads_with_the_tree_rules(tmp_path, capsys, version, rules):
+    """kdocgen site: the tree's version (or --kernel-version) picks the rules,
+    the landing page and _site.json say which."""
+    tree = tmp_path / "linux"
+    (tree / "drivers" / "hv").mkdir(parents=True)
+    (tree / "Makefile").write_text("VERSION = 7\nPATCHLEVEL = 2\nSUBLEVEL = 13\n")
+    (tree / "drivers" / "hv" / "ring.c").write_bytes((FIXTURES / "var_comments.c").read_bytes())
+    out = tmp_path / "source"
+    args = ["site", "--srctree", str(tree), "--files", "drivers/hv/ring.c", "--out", str(out), "-j", "1"]
+    assert main(args + (["--kernel-version", version] if version else [])) == 0
+    site = json.loads((out / "_site.json").read_text())
+    assert site["kernel_version"] == (version or "7.2")
+    landing = (out / "_landing.rst").read_text()
+    assert "Sources: Linux 7.2" in landing and f"the {rules} kernel-doc" in landing
+    page = (out / "drivers" / "hv" / "ring.rst").read_text()
+    assert ("number of rings in use" in page) == (rules == "Python")

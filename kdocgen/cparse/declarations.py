@@ -261,6 +261,8 @@ def _variable(walk: _Walk, node: Node, declarator: Node, type_node: Node | None)
         base = f"{type_node.type.split('_')[0]} " + clean(source[type_node.child_by_field_name('name').start_byte:type_node.child_by_field_name('name').end_byte]) if type_node.child_by_field_name("name") else type_node.type.split("_")[0]
     shape = m.without(source, target, name) if target is not None else ""
     value = declarator.child_by_field_name("value") if declarator.type == "init_declarator" else None
+    if value is not None and value.type == "initializer_list":
+        value = None  # "{ ... }": a table, not a value to show
     walk.out.append(Symbol(
         kind="var",
         name=source[name.start_byte:name.end_byte].decode("utf-8", "replace"),
