@@ -134,9 +134,10 @@ class Binder:
         if symbol.kind not in ("function", "macro"):
             self.warn("cannot-understand", f"cannot understand function prototype: '{symbol.decl}'")
             # documented all the same when the declaration has the comment's name
-            # (that of the typedef, for "typedef struct a { ... } b;")
+            # (that of the typedef, for "typedef struct a { ... } b;"), without
+            # kernel-doc's checks of members it never reads
             named = _typedef_name(candidates) or symbol.name
-            return self.document(doc, symbol) if named == doc.name else None
+            return self.document(doc, symbol, checked=False) if named == doc.name else None
         if _bare(symbol.name) != _bare(doc.name) and symbol.name != f"trace_{doc.name}":
             # kernel-doc reads the prototype's parameters (warning about the
             # undescribed ones) before it notices the other name.
@@ -217,9 +218,10 @@ class Binder:
         return Symbol(kind="var", name=name, path=self.path, decl_span=(first, first + text.count("\n")),
                       decl=" ".join(text.split()), value=(match.group(3) or "").strip())
 
-    def document(self, doc: DocComment, symbol: Symbol, **changes) -> Symbol:
+    def document(self, doc: DocComment, symbol: Symbol, checked: bool = True, **changes) -> Symbol:
         """A documented copy of ``symbol`` (with ``changes``): the comment's
-        purpose, sections and descriptions, then the parameter checks."""
+        purpose, sections and descriptions, then (if ``checked``) the
+        parameter checks."""
         original, symbol = symbol, replace(symbol, **changes)
         if doc.kind in _RECORD_KINDS or doc.kind == "enum":
             read_inline_docs(doc, self.lines, doc.end, symbol.decl_span[1] - 1, self.dialect)
@@ -232,7 +234,7 @@ class Binder:
         documented = replace(symbol, name=name, documented=True, comment_span=(doc.start, doc.end),
                              purpose=doc.purpose, sections=self.sections(doc), params=params)
         has_return = any(s.title == RETURN and s.body for s in doc.sections)
-        result = self.describe(doc, documented, has_return)
+        result = self.describe(doc, documented, has_return, checked)
         self.originals[id(result)] = original
         return result
 
@@ -244,9 +246,10 @@ class Binder:
                 or not (self.dialect.python and s.title in (DESCRIPTION, RETURN))]
         return [Section(s.title, _trim(s.body), s.line) for s in keep]
 
-    def describe(self, doc: DocComment, symbol: Symbol, has_return: bool) -> Symbol:
-        """``symbol`` with the parameter descriptions copied in; warnings
-        about undescribed and excess ones, and a missing return value."""
+    def describe(self, doc: DocComment, symbol: Symbol, has_return: bool, checked: bool = True) -> Symbol:
+        """``symbol`` with the parameter descriptions copied in; (if
+        ``checked``) warnings about undescribed and excess ones, and a
+        missing return value."""
         descs = {(k[:-3] if k.endswith("...") and k != "..." else k): v for k, v in doc.params.items()}
         params, names = [], set()
         for param in symbol.params:
@@ -256,12 +259,14 @@ class Binder:
                 params.append(replace(param, desc=found.desc, desc_line=found.line))
                 continue
             params.append(param)
-            self.undescribed_one(doc, symbol, param)
+            if checked:
+                self.undescribed_one(doc, symbol, param)
         for name, found in descs.items():
-            if name not in names:
+            if name not in names and checked:
                 self.excess(symbol, name, found.line)
         returns = symbol.kind == "function" or symbol.is_pointer_typedef and doc.kind == "function"
-        if returns and symbol.return_type and not _VOID_RETURN.search(symbol.return_type) and not has_return:
+        if checked and returns and symbol.return_type and not _VOID_RETURN.search(symbol.return_type) \
+                and not has_return:
             self.warn("no-return", f"No description found for return value of '{symbol.name}'", symbol=symbol.name)
         return replace(symbol, params=params)
 

@@ -33,6 +33,7 @@ _IDENT_FUNC_LOOSE = re.compile(r"^\s*\*\s*(?:\w+\s*\*\s*)?(\w+.*?)(?:\(\w*\))?\s
 _DATA_7 = re.compile(r"^\s*\*?\s*(struct|union|enum|typedef|var)\b\s*(\w*)")
 _FUNC_7 = re.compile(r"\*\s*(?:\w+\s*\*\s*)?(?:define\s+)?(\w+)\s*(?:\(\w*\))?\s*(?:[-:].*)?$")
 _HAS_WORD = re.compile(r"\*\s*\w")
+_DEFINE_LINE = re.compile(r"\s*#\s*define")
 _PURPOSE = re.compile(r"[-:](.*)")
 _SPACES = re.compile(r"\s+")
 
@@ -63,12 +64,45 @@ def find_comments(lines: list[str], dialect: Dialect = DEFAULT) -> tuple[list[Do
         doc = read_comment(lines, index, last, stray, dialect, name_index)
         if doc is not None:
             comments.append(doc)
-            index = end + 1
+            index = end + 1 if doc.kind == "doc" else _declaration_read(lines, doc, end + 1)
         elif name_index > _comment_end(lines, index + 1):
             index = name_index + 1  # a code line past the comment: go on looking after it
         else:
             index = end + 1
     return comments, stray
+
+
+def _declaration_read(lines: list[str], doc: DocComment, index: int) -> int:
+    """Where kernel-doc stops reading the declaration after ``doc`` (0-based
+    line): at the ``{`` or ``;`` of a function (or a ``#define``), at the
+    ``;`` (or a preprocessor line) outside braces of a type.  A ``/**`` met
+    before is an inline member comment of that declaration, not a comment of
+    its own: its ``@member:`` text is the member's description, another first
+    line is warned about (for structs, unions and enums the binder reads
+    them with the other member comments)."""
+    depth = 0
+    while index < len(lines):
+        line = lines[index]
+        if START.match(line):
+            if doc.kind in ("struct", "union", "enum"):
+                index = _comment_end(lines, index + 1) + 1
+            else:
+                index = _inline_block(doc, lines, index + 1, len(lines) - 1)
+            continue
+        code = line.split("//", 1)[0]
+        if doc.kind == "function":
+            if _DEFINE_LINE.match(code) or "{" in code or ";" in code:
+                return index
+        elif code.lstrip().startswith("#"):
+            if depth <= 0:
+                return index
+        else:
+            for char in code:
+                depth += (char == "{") - (char == "}")
+                if char == ";" and depth <= 0:
+                    return index
+        index += 1
+    return index
 
 
 def _comment_end(lines: list[str], index: int) -> int:
