@@ -112,7 +112,7 @@ def test_identifier_lines_7x():
     assert [(s.kind, s.name) for s in source.documented] == [
         ("struct", "hv_ring_info"), ("enum", "(anonymous)"), ("function", "hv_ring_op"),
         ("struct", "hv_ring_stats"), ("struct", "hv_ring_pair"), ("macro", "HV_RING_TRACE"),
-        ("function", "hv_ring_get")]
+        ("function", "hv_ring_get"), ("function", "trace_hv_ring_event")]
     messages = {(d.line, d.rule): d.message for d in source.diagnostics}
     assert messages[(4, "not-doc-line")] == "Cannot find identifier on line:\n *"
     assert (5, "short-description") in messages  # "struct NAME." has no purpose
@@ -125,7 +125,8 @@ def test_identifier_lines_6x():
     source = extract("dialect_identifiers.c", PERL)
     assert [(s.kind, s.name) for s in source.documented] == [
         ("enum", "(anonymous)"), ("function", "hv_ring_op"), ("struct", "hv_ring_stats"),
-        ("struct", "hv_ring_pair"), ("macro", "HV_RING_TRACE"), ("function", "hv_ring_get")]
+        ("struct", "hv_ring_pair"), ("macro", "HV_RING_TRACE"), ("function", "hv_ring_get"),
+        ("function", "trace_hv_ring_event")]
     found = rules(source)
     assert (4, "not-doc-line") in found  # the comment is dropped at the first line without a word
     assert (13, "prototype-mismatch") in found  # "hv ring helper" is taken as a function's name
@@ -243,3 +244,14 @@ def test_site_reads_with_the_tree_rules(tmp_path, capsys, version, rules):
     assert "Sources: Linux 7.2" in landing and f"the {rules} kernel-doc" in landing
     page = (out / "drivers" / "hv" / "ring.rst").read_text()
     assert ("number of rings in use" in page) == (rules == "Python")
+
+
+def test_tracepoints_are_documented_by_event_name():
+    """"EVENT - ..." documents trace_EVENT; "trace_EVENT - ..." is taken as
+    trace_trace_EVENT by both kernel-docs, so kdocgen does not document it."""
+    for dialect in (PERL, PYTHON):
+        source = extract("dialect_identifiers.c", dialect)
+        assert item(source, "trace_hv_ring_event").purpose.startswith("a ring event")
+        assert "trace_hv_ring_done" not in {s.name for s in source.documented}
+        assert [d.message for d in source.diagnostics if d.rule == "prototype-mismatch"][-1] == (
+            "expecting prototype for trace_trace_hv_ring_done(). Prototype was for trace_hv_ring_done() instead")

@@ -34,6 +34,7 @@ _MACRO_VARIABLE = re.compile(r"^(?:\w+\s+)*?(\w+)\s*\((.*)\)\s*(?:=\s*(.*))?$", 
 _WANTED = {"function": ("function", "macro"), "struct": _RECORD_KINDS, "union": _RECORD_KINDS,
            "enum": ("enum",), "typedef": ("typedef",), "var": ("var",)}
 ANONYMOUS = "(anonymous)"
+_TRACEPOINT_LINE = re.compile(r"\s*(?:TRACE_EVENT|DEFINE_EVENT|DEFINE_SINGLE_EVENT)\w*\s*\(")
 
 Reparse = Callable[[int, int], list[Symbol]]
 
@@ -138,14 +139,23 @@ class Binder:
             # kernel-doc's checks of members it never reads
             named = _typedef_name(candidates) or symbol.name
             return self.document(doc, symbol, checked=False) if named == doc.name else None
-        if _bare(symbol.name) != _bare(doc.name) and symbol.name != f"trace_{doc.name}":
+        # a tracepoint is documented by its event's name: kernel-doc adds "trace_"
+        expected = f"trace_{doc.name}" if self.tracepoint(symbol) else doc.name
+        if _bare(symbol.name) != _bare(expected):
             # kernel-doc reads the prototype's parameters (warning about the
             # undescribed ones) before it notices the other name.
             self.undescribed(doc, symbol)
             self.warn("prototype-mismatch",
-                      f"expecting prototype for {doc.name}(). Prototype was for {symbol.name}() instead")
+                      f"expecting prototype for {expected}(). Prototype was for {symbol.name}() instead")
             return None
         return self.document(doc, symbol)
+
+    def tracepoint(self, symbol: Symbol) -> bool:
+        """Whether ``symbol`` is the ``trace_NAME`` a TRACE_EVENT() or
+        DEFINE_EVENT() makes."""
+        first = symbol.decl_span[0]
+        return symbol.name.startswith("trace_") and 0 < first <= len(self.lines) \
+            and _TRACEPOINT_LINE.match(self.lines[first - 1]) is not None
 
     def record(self, doc: DocComment, symbol: Symbol, candidates: list[Symbol]) -> Symbol | None:
         """A ``struct NAME`` or ``union NAME`` comment."""
