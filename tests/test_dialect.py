@@ -255,3 +255,14 @@ def test_tracepoints_are_documented_by_event_name():
         assert "trace_hv_ring_done" not in {s.name for s in source.documented}
         assert [d.message for d in source.diagnostics if d.rule == "prototype-mismatch"][-1] == (
             "expecting prototype for trace_trace_hv_ring_done(). Prototype was for trace_hv_ring_done() instead")
+
+
+def test_excess_description_met_twice():
+    """6.x warns about an excess description each time it is met (in
+    functions, structs and unions), 7.x once."""
+    source = (b"/**\n * struct hv_ops - operations\n * @open: open it\n *\t@dev: the device\n"
+              b" * @close: close it\n *\t@dev: the device\n */\nstruct hv_ops {\n"
+              b"\tint (*open)(struct device *dev);\n\tvoid (*close)(struct device *dev);\n};\n")
+    old = [d.line for d in extract_source("x.h", source, dialect=PERL).diagnostics if d.rule == "member-excess"]
+    new = [d.line for d in extract_source("x.h", source, dialect=PYTHON).diagnostics if d.rule == "member-excess"]
+    assert (old, new) == ([4, 6], [6])

@@ -34,6 +34,7 @@ _MACRO_VARIABLE = re.compile(r"^(?:\w+\s+)*?(\w+)\s*\((.*)\)\s*(?:=\s*(.*))?$", 
 _WANTED = {"function": ("function", "macro"), "struct": _RECORD_KINDS, "union": _RECORD_KINDS,
            "enum": ("enum",), "typedef": ("typedef",), "var": ("var",)}
 ANONYMOUS = "(anonymous)"
+_MACRO_CALL = re.compile(r"^(?:(?:static|extern)\s+)?([A-Za-z_]\w*)\s*\((.*)\)$", re.S)
 _TRACEPOINT_LINE = re.compile(r"\s*(?:TRACE_EVENT|DEFINE_EVENT|DEFINE_SINGLE_EVENT)\w*\s*\(")
 
 Reparse = Callable[[int, int], list[Symbol]]
@@ -114,7 +115,8 @@ class Binder:
         if doc.kind == "var":
             return self.variable(doc, symbol, candidates, limit)
         if symbol is None:
-            self.warn("cannot-understand", f"cannot understand function prototype: '{doc.name}'")
+            if not (doc.kind == "function" and self.macro_call(doc, limit)):
+                self.warn("cannot-understand", f"cannot understand function prototype: '{doc.name}'")
             return None
         if doc.kind == "function":
             return self.function(doc, symbol, candidates)
@@ -127,8 +129,11 @@ class Binder:
     def function(self, doc: DocComment, symbol: Symbol, candidates: list[Symbol]) -> Symbol | None:
         """A ``name() - purpose`` comment: a function, a macro, a function
         typedef, or a function pointer (documented as a function)."""
-        if symbol.kind == "typedef" and symbol.is_pointer_typedef and symbol.name == doc.name:
-            return self.document(doc, symbol)  # kernel-doc documents "foo_t - ..." over a function typedef
+        if symbol.kind == "typedef" and symbol.is_pointer_typedef:
+            if re.search(rf"\(\s*\*\s*{re.escape(symbol.name)}\s*\)", symbol.decl):
+                return self.pointer_typedef(doc, symbol)
+            if symbol.name == doc.name:
+                return self.document(doc, symbol)  # "foo_t - ..." over "typedef int foo_t(int a)"
         pointer = _FUNCTION_POINTER.match(symbol.return_type) if symbol.kind == "var" else None
         if pointer and _bare(symbol.name) == _bare(doc.name):
             return self.document(doc, symbol, kind="function", return_type=pointer.group(1))
@@ -156,6 +161,36 @@ class Binder:
         first = symbol.decl_span[0]
         return symbol.name.startswith("trace_") and 0 < first <= len(self.lines) \
             and _TRACEPOINT_LINE.match(self.lines[first - 1]) is not None
+
+    def macro_call(self, doc: DocComment, limit: int) -> bool:
+        """A function comment over a macro call (``DEFINE_IDTENTRY_IRQ(name)``,
+        ``DECLARE_PER_CPU(type, name);``): kernel-doc reads it as a function
+        named after the macro, with its arguments as parameters; warn as it
+        does.  Whether it was one."""
+        call = _MACRO_CALL.match(_statement(self.lines, doc.end, limit, ";{"))
+        if call is None:
+            return False
+        macro = call.group(1)
+        for argument in re.split(r"\s*,\s*", call.group(2).strip()):
+            name = re.findall(r"\w+", argument)
+            if name and name[-1] not in doc.params:
+                self.warn("param-undescribed", self.dialect.message("param-undescribed", param=name[-1], name=macro),
+                          symbol=macro)
+        self.warn("prototype-mismatch", f"expecting prototype for {doc.name}(). Prototype was for {macro}() instead")
+        return True
+
+    def pointer_typedef(self, doc: DocComment, symbol: Symbol) -> Symbol | None:
+        """A function comment over ``typedef int (*NAME)(...)``: kernel-doc
+        takes the return type for the name (warning as it does); kdocgen
+        documents it all the same when the name is the comment's."""
+        word = symbol.return_type if re.fullmatch(r"\w+", symbol.return_type) else ""
+        if word:
+            self.warn("param-undescribed", self.dialect.message("param-undescribed", param=symbol.name, name=word),
+                      symbol=word)
+            self.warn("prototype-mismatch", f"expecting prototype for {doc.name}(). Prototype was for {word}() instead")
+        else:
+            self.warn("cannot-understand", f"cannot understand function prototype: '{symbol.decl}'")
+        return self.document(doc, symbol, checked=False) if symbol.name == doc.name else None
 
     def record(self, doc: DocComment, symbol: Symbol, candidates: list[Symbol]) -> Symbol | None:
         """A ``struct NAME`` or ``union NAME`` comment."""
@@ -271,14 +306,22 @@ class Binder:
             params.append(param)
             if checked:
                 self.undescribed_one(doc, symbol, param)
-        for name, found in descs.items():
-            if name not in names and checked:
-                self.excess(symbol, name, found.line)
+        if checked:
+            for name, line in self._described(doc, symbol):
+                if name not in names:
+                    self.excess(symbol, name, line)
         returns = symbol.kind == "function" or symbol.is_pointer_typedef and doc.kind == "function"
         if checked and returns and symbol.return_type and not _VOID_RETURN.search(symbol.return_type) \
                 and not has_return:
             self.warn("no-return", f"No description found for return value of '{symbol.name}'", symbol=symbol.name)
         return replace(symbol, params=params)
+
+    def _described(self, doc: DocComment, symbol: Symbol) -> list[tuple[str, int]]:
+        """The described names to check: each once, but for 6.x functions,
+        structs and unions each time it is met (as the Perl tool warns)."""
+        every = not self.dialect.python and symbol.kind in ("function", "macro", *_RECORD_KINDS)
+        pairs = doc.described if every else [(name, found.line) for name, found in doc.params.items()]
+        return [(name[:-3] if name.endswith("...") and name != "..." else name, line) for name, line in pairs]
 
     def undescribed_one(self, doc: DocComment, symbol: Symbol, param: Member) -> None:
         """The warning, if any, for a parameter or member without a description."""
@@ -384,14 +427,15 @@ def _trim(body: str) -> str:
     return body.strip("\n").rstrip() if body.strip() else ""
 
 
-def _statement(lines: list[str], after: int, limit: int) -> str:
-    """The text from 0-based line ``after`` up to the first ``;`` (before
-    1-based line ``limit``), without the ``;`` and comments."""
+def _statement(lines: list[str], after: int, limit: int, ends: str = ";") -> str:
+    """The text from 0-based line ``after`` up to the first of ``ends``
+    (before 1-based line ``limit``), without it and without comments."""
     text = []
     for index in range(after, min(limit - 1, len(lines))):
         line = re.sub(r"/\*.*?\*/|//.*", " ", lines[index])
-        if ";" in line:
-            text.append(line[:line.index(";")])
+        cut = min((line.index(char) for char in ends if char in line), default=-1)
+        if cut >= 0:
+            text.append(line[:cut])
             break
         text.append(line)
     return "\n".join(text).strip()

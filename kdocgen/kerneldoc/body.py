@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from ..model import Section
-from .doccomment import CONTEXT, DESCRIPTION, RETURN, DocComment, Note, ParamDoc, param_name
+from .doccomment import CONTEXT, DESCRIPTION, RETURN, DocComment, Note, param_name
 
 SECTION = re.compile(
     r"\s*\*\s*(@[.\w]+|@\.\.\.|description|context|returns?|notes?|examples?)\s*:([^:].*)?$", re.I)
@@ -225,7 +225,7 @@ class PythonBody(_Reader):
             return
         body = "\n".join(texts) + "\n"
         if title.startswith("@"):
-            self.doc.params[param_name(title)] = ParamDoc(body.strip("\n"), line)
+            self.doc.describe(param_name(title), body, line)
             return
         for section in self.doc.sections:
             if section.title == title and section.body:

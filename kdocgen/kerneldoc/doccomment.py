@@ -51,6 +51,14 @@ class DocComment:
     notes: list[Note] = field(default_factory=list)
     #: The identifier line has a "-" or ":" (7.x: the purpose may go on).
     purpose_open: bool = False
+    #: Every ``@name`` description met, in order, repeats included (6.x
+    #: warns about an excess one each time it is met).
+    described: list[tuple[str, int]] = field(default_factory=list)
+
+    def describe(self, name: str, desc: str, line: int) -> None:
+        """Store the description of parameter ``name``."""
+        self.params[name] = ParamDoc(desc.strip("\n"), line)
+        self.described.append((name, line))
 
     def add_section(self, title: str, body: str, line: int) -> None:
         """Store a section or a parameter description, as kernel-doc does."""
@@ -60,7 +68,7 @@ class DocComment:
 def store_section(doc: DocComment, title: str, body: str, line: int, notes: list[Note]) -> None:
     """Add ``body`` under ``title`` (``@name`` titles are parameters)."""
     if title.startswith("@"):
-        doc.params[param_name(title)] = ParamDoc(body.strip("\n"), line)
+        doc.describe(param_name(title), body, line)
         return
     for section in doc.sections:
         if section.title == title and section.body:
