@@ -126,6 +126,8 @@ def cmd_rst(args) -> int:
                          jobs=args.jobs or os.cpu_count() or 1, dialect=_dialect(args, tree))
     for path, message in result.errors:
         print(f"{path}: error: {message}", file=sys.stderr)
+    for path, message in result.warnings:
+        print(f"{path}: warning: {message}", file=sys.stderr)
     if not args.quiet:
         print(f"kdocgen rst: {result.written} written, {result.unchanged} unchanged in {args.out}",
               file=sys.stderr)
@@ -168,18 +170,72 @@ def cmd_site(args) -> int:
 
 
 def _lint_tree(args) -> Path:
-    """The tree lint paths are relative to: --srctree, $KSRC, the kernel tree
-    holding the first absolute path, or the current directory."""
+    """The tree lint paths are relative to: --srctree; else the kernel tree
+    holding the first absolute path (a path belongs to the tree that holds
+    it, whatever $KSRC says); else $KSRC; else the kernel tree holding the
+    first path, or the current directory."""
     if args.srctree:
         return Path(args.srctree)
-    if os.environ.get("KSRC"):
+    absolute = [name for name in args.paths if Path(name).is_absolute()]
+    found = _tree_holding(absolute)
+    if found is None and os.environ.get("KSRC"):
         return Path(os.environ["KSRC"])
-    for name in args.paths:
+    return found or _tree_holding(args.paths) or Path.cwd()
+
+
+def _tree_holding(names: list[str]) -> Path | None:
+    """The kernel tree (MAINTAINERS and Makefile) above the first of ``names``."""
+    for name in names[:1]:
         path = Path(name).resolve()
         for parent in [path, *path.parents]:
             if (parent / "MAINTAINERS").is_file() and (parent / "Makefile").is_file():
                 return parent
-    return Path.cwd()
+    return None
+
+
+def _changed_files(args, tree: Path, wanted):
+    """The FileChanges of --diff REV (git) or --diff-from FILE (a patch)."""
+    from .lint.versions import git_changes, patch_changes
+    if args.diff:
+        return git_changes(tree, args.diff, staged=args.staged, wanted=wanted)
+    if args.diff_from == "-":
+        text, source = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        try:
+            text, source = Path(args.diff_from).read_bytes(), args.diff_from
+        except OSError as err:
+            raise ValueError(f"{args.diff_from}: cannot read: {err.strerror or err}") from None
+    return patch_changes(tree, text.decode("utf-8", "surrogateescape"), source, wanted=wanted)
+
+
+def _diff_usage(args) -> str | None:
+    """What is wrong with the --diff options given, if anything."""
+    if args.diff and args.diff_from:
+        return "give --diff REV or --diff-from PATCH, not both"
+    if (args.diff or args.diff_from) and (args.subsystem or args.write_baseline or args.files_from):
+        return "--diff and --diff-from take PATHs, not --subsystem, --files-from or --write-baseline"
+    if args.staged and not args.diff:
+        return "--staged goes with --diff REV"
+    return None
+
+
+def _lint_change(args, tree: Path, config, scope: list[str] | None):
+    """The findings a change introduced in the touched .c/.h files (within
+    PATHs, not excluded), with a summary on stderr."""
+    from .lint.change import lint_change
+    from .lint.config import apply, path_matcher
+    excluded = path_matcher(config.exclude)
+    within = [p.rstrip("/") for p in _relative(tree, args.paths)] if args.paths else None
+
+    def wanted(path: str) -> bool:
+        return path.endswith((".c", ".h")) and not excluded(path) and (
+            within is None or any(path == p or path.startswith(p + "/") or p == "." for p in within))
+    report = lint_change(tree, _changed_files(args, tree, wanted), jobs=args.jobs or os.cpu_count() or 1,
+                         reference_scope=scope, keep=lambda findings: apply(config, findings),
+                         dialect=_dialect(args, tree))
+    print(f"kdocgen lint: {len(report.introduced)} findings introduced, {len(report.fixed)} fixed in "
+          f"{report.files} changed file{'' if report.files == 1 else 's'}", file=sys.stderr)
+    return report
 
 
 def cmd_lint(args) -> int:
@@ -187,9 +243,19 @@ def cmd_lint(args) -> int:
     from .lint.baseline import BaselineError, load_baseline, new_findings, write_baseline
     from .lint.config import ConfigError, apply, fails, find_config, load_config, merge, path_matcher
     from .lint.output import render
+    from .lint.patch import PatchError
     from .lint.run import expand_paths, lint
+    from .lint.versions import ChangeError
+    counts = None
+    problem = _diff_usage(args)
+    if problem:
+        print(f"kdocgen lint: {problem}", file=sys.stderr)
+        return 2
     try:
-        if args.subsystem:
+        if args.diff or args.diff_from:
+            tree = _lint_tree(args)
+            files = []
+        elif args.subsystem:
             from .maintainers import entry_files, find_entry, read_maintainers, subsystem_tree
             from .userabi.site import abi_files_of
             from .sources import SourcesError
@@ -215,13 +281,16 @@ def cmd_lint(args) -> int:
         config_path = Path(args.config) if args.config else find_config(tree)
         config = merge(load_config(config_path), select=args.select, ignore=args.ignore,
                        severity=args.severity, fail_on=args.fail_on, baseline=args.baseline)
-        if config.exclude:
+        scope = list(config.references) if config.references is not None else None
+        if args.diff or args.diff_from:
+            report = _lint_change(args, tree, config, scope)
+            findings, counts = report.introduced, report.counts()
+        elif config.exclude:
             excluded = path_matcher(config.exclude)
             files = [f for f in files if not excluded(f)]
-        findings = apply(config, lint(tree, files, jobs=args.jobs or os.cpu_count() or 1,
-                                      reference_scope=list(config.references)
-                                      if config.references is not None else None,
-                                      dialect=_dialect(args, tree)))
+        if counts is None:
+            findings = apply(config, lint(tree, files, jobs=args.jobs or os.cpu_count() or 1,
+                                          reference_scope=scope, dialect=_dialect(args, tree)))
         if args.write_baseline:
             write_baseline(Path(args.write_baseline), findings)
             print(f"kdocgen lint: {len(findings)} findings recorded in {args.write_baseline}", file=sys.stderr)
@@ -231,10 +300,10 @@ def cmd_lint(args) -> int:
     except FileNotFoundError as err:
         print(f"kdocgen lint: {err.args[0] if err.args else err}: no such file or directory", file=sys.stderr)
         return 2
-    except (ConfigError, BaselineError, ValueError) as err:
+    except (ConfigError, BaselineError, ChangeError, PatchError, ValueError) as err:
         print(f"kdocgen lint: {err}", file=sys.stderr)
         return 2
-    text = render(findings, args.format, tool_version=__version__, root=str(tree.resolve()))
+    text = render(findings, args.format, tool_version=__version__, root=str(tree.resolve()), counts=counts)
     sys.stdout.write(text)
     return 1 if fails(config, findings) else 0
 
@@ -306,6 +375,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="lowest severity that makes the exit status 1 (default: warning)")
     lint.add_argument("--baseline", default=None, metavar="FILE", help="report only findings not in FILE")
     lint.add_argument("--write-baseline", default=None, metavar="FILE", help="record the current findings")
+    lint.add_argument("--diff", default=None, metavar="REV",
+                      help="report only what the change from REV to the working tree introduced in the "
+                           "files it touches (REV..REV2 and REV...REV2 for commits)")
+    lint.add_argument("--staged", action="store_true", help="with --diff: the change from REV to the index")
+    lint.add_argument("--diff-from", default=None, metavar="PATCH",
+                      help="like --diff, for a unified diff or mailed patch in PATCH ('-': stdin), "
+                           "applied to the tree or already applied")
     lint.add_argument("--config", default=None, metavar="FILE",
                       help="settings file (default: nearest .kdocgen.toml or pyproject.toml [tool.kdocgen])")
     lint.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")

@@ -62,6 +62,20 @@ def kernel_tree_72():
 
 
 @pytest.fixture(scope="session")
+def depsurf_data(tmp_path_factory):
+    """The real DepSurf pages of the Hyper-V functions (MIT; see
+    tests/fixtures/depsurf/SOURCE.md), unpacked once per session."""
+    import tarfile
+    from pathlib import Path
+
+    archive = Path(__file__).parent / "fixtures" / "depsurf" / "hyperv-pages.tar.xz"
+    out = tmp_path_factory.mktemp("depsurf")
+    with tarfile.open(archive) as tar:
+        tar.extractall(out, filter="data")
+    return out / "depsurf"
+
+
+@pytest.fixture(scope="session")
 def hyperv_site(kernel_tree_path, tmp_path_factory):
     """The Hyper-V site built as ``make html`` builds it, with -W --keep-going.
 

@@ -1,5 +1,6 @@
 """DepSurf import: fixture pages of both formats, broken pages, diffs, and the
-real Hyper-V DepSurf data of ``../shared`` (status matrix, format agreement)."""
+real Hyper-V DepSurf data (tests/fixtures/depsurf/hyperv-pages.tar.xz: status
+matrix, format agreement)."""
 
 import csv
 from pathlib import Path
@@ -21,8 +22,6 @@ from kdocgen.abi.store import dumps, read
 from kdocgen.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "depsurf"
-DEPSURF = Path(__file__).resolve().parents[2] / "shared" / "data" / "depsurf"
-needs_data = pytest.mark.skipif(not DEPSURF.is_dir(), reason=f"shared DepSurf data not found at {DEPSURF}")
 
 AZURE = build_id("5.4.0-1010-azure-amd64")
 V515, V65, V68 = (build_id(n) for n in ("5.15.0-25-generic-amd64", "6.5.0-9-generic-amd64", "6.8.0-31-generic-amd64"))
@@ -214,29 +213,25 @@ def test_delta_pairs_and_compute():
 # --- the real DepSurf data -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real():
-    if not DEPSURF.is_dir():
-        pytest.skip(f"shared DepSurf data not found at {DEPSURF}")
+def real(depsurf_data):
     folders = ["functions", "structs", "tracepoints"]
-    return {f: read_depsurf([DEPSURF / f]) for f in folders + ["seed-format"]}
+    return {f: read_depsurf([depsurf_data / f]) for f in folders + ["seed-format"]}
 
 
-@needs_data
-def test_every_real_page_imports(real):
+def test_every_real_page_imports(real, depsurf_data):
     counts = {}
     for folder, (data, errors) in real.items():
         assert errors == [], errors[:5]
         counts[folder] = len(data.symbols)
     assert counts == {"functions": 408, "structs": 92, "tracepoints": 26, "seed-format": 22}
-    data, errors = read_depsurf([DEPSURF])
+    data, errors = read_depsurf([depsurf_data])
     assert errors == [] and len(data.symbols) == 408 + 92 + 26
 
 
-@needs_data
-def test_status_matrix_all_408_functions(real):
+def test_status_matrix_all_408_functions(real, depsurf_data):
     data, _ = real["functions"]
     by_name = {s.name: s for s in data.symbols}
-    with open(DEPSURF / "hyperv-status-matrix.tsv", encoding="utf-8") as f:
+    with open(depsurf_data / "hyperv-status-matrix.tsv", encoding="utf-8") as f:
         rows = list(csv.reader((line for line in f if not line.startswith("#")), delimiter="\t"))
     header, rows = rows[0], rows[1:]
     assert len(rows) == 408 and len(header) == 26
@@ -248,7 +243,6 @@ def test_status_matrix_all_408_functions(real):
     assert mismatches == []
 
 
-@needs_data
 def test_vmbus_post_msg_as_in_seed(real):
     sym = next(s for s in real["functions"][0].symbols if s.name == "vmbus_post_msg")
     assert sym.file == "drivers/hv/connection.c"
@@ -259,8 +253,7 @@ def test_vmbus_post_msg_as_in_seed(real):
     assert azure.signature == "int vmbus_post_msg(void *buffer, size_t buflen, bool can_sleep);"
 
 
-@needs_data
-def test_both_formats_agree(real):
+def test_both_formats_agree(real, depsurf_data):
     """Seed pages vs current pages of the same functions: statuses, files, deltas."""
     current = {s.name: s for s in real["functions"][0].symbols}
     seed = real["seed-format"][0].symbols
@@ -270,12 +263,11 @@ def test_both_formats_agree(real):
         assert sym.file == other.file
         assert sym.status == other.status, sym.name
         assert sym.deltas == other.deltas, sym.name
-        raw = (DEPSURF / "seed-format" / f"{sym.name}.md").read_text("utf-8")
+        raw = (depsurf_data / "seed-format" / f"{sym.name}.md").read_text("utf-8")
         traps += raw.count('"inline_type": "Full"')
     assert traps > 0  # the "Absent + Full" trap is exercised
 
 
-@needs_data
 def test_computed_deltas_reproduce_printed(real):
     """Every printed difference (the 'Changed' entries of current pages, every
     entry of seed pages) is what the per-build signatures give."""
@@ -289,7 +281,6 @@ def test_computed_deltas_reproduce_printed(real):
     assert changed >= 16 + 9 and checked > 1000
 
 
-@needs_data
 def test_collision_keeps_instances(real):
     sym = next(s for s in real["functions"][0].symbols if s.name == "id_show")
     assert sym.file is None
@@ -297,7 +288,21 @@ def test_collision_keeps_instances(real):
     assert len(files) > 1
 
 
-@needs_data
-def test_real_import_is_deterministic(real):
-    again, _ = read_depsurf([DEPSURF / "functions"])
+def test_real_import_is_deterministic(real, depsurf_data):
+    again, _ = read_depsurf([depsurf_data / "functions"])
     assert dumps(again) == dumps(real["functions"][0])
+
+
+def test_struct_layout_changes():
+    from kdocgen.abi.diff import diff_signatures
+    old = ("struct demo {\n\tint a; /* 0 4 */\n\tstruct {\n\t\tshort x; /* 4 2 */\n\t} config; /* 4 2 */\n"
+           "\tlong b; /* 8 8 */\n}; /* size: 16 */")
+    new = ("struct demo {\n\tint a; /* 0 4 */\n\tstruct {\n\t\tint x; /* 4 4 */\n\t} config; /* 4 4 */\n"
+           "\tlong b; /* 8 8 */\n}; /* size: 16, packed */")
+    kinds = [(c.kind, c.old, c.new) for c in diff_signatures("struct", old, new)]
+    assert ("Field size changed", "config: 2", "config: 4") in kinds
+    assert ("Size changed", "16 bytes", "16 bytes, packed") in kinds
+    moved = new.replace("long b; /* 8 8 */", "long b; /* 16 8 */")
+    assert ("Field offset changed", "b at 8", "b at 16") in \
+        [(c.kind, c.old, c.new) for c in diff_signatures("struct", new, moved)]
+    assert diff_signatures("struct", old, old) == []

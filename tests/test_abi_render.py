@@ -302,3 +302,50 @@ def test_group_labels_of_narrow_groups_do_not_overlap():
                             ("Debian cloud-arm64", 1), ("Regular", 17)])
     assert labels == ["Debian amd64", "Debian\nrt-amd64", "Debian\nrt-arm64",
                       "Debian\ncloud-arm64\n\n", "Regular"]
+
+
+def _reasons_data() -> m.AbiData:
+    """demo_gone: one build per absence reason; the last build has no debug information."""
+    reasons = [m.NOT_IN_VERSION, m.NOT_CONFIGURED, m.OTHER_ARCH, m.INLINED, m.OVERRIDDEN, m.UNATTRIBUTED]
+    builds = [m.Build(id=f"scan:b{i}", name=f"6.{i}.0-amd64", version=f"6.{i}.0", arch="amd64",
+                      flavor="generic", group="Debian amd64", label=f"6.{i}", source="scan",
+                      has_inline_info=i < len(reasons) - 1) for i in range(len(reasons) + 1)]
+    status = {b.id: m.BuildStatus(present=False, reason=r, note=f"because {r}") for b, r in zip(builds, reasons)}
+    status[builds[-1].id] = m.BuildStatus(present=True, binaries=["hv_vmbus"], exported="EXPORT_SYMBOL_NS_GPL",
+                                          namespace="HV_NS")
+    symbol = m.AbiSymbol("function", "demo_gone", OURS_FILE, status)
+    return m.AbiData(builds=builds, symbols=[symbol])
+
+
+def test_absence_reasons_are_shown():
+    data = _reasons_data()
+    match = AbiIndex(data).match("function", "demo_gone", OURS_FILE)
+    abi = entry_abi(data, match)
+    assert [c.category for c in abi.cells] == ["version", "config", "arch", "inlined", "overridden",
+                                               "unattributed", "module"]
+    assert [c.symbol for c in abi.cells][:6] == ["–", "○", "A", "I", "W", "?"]
+    assert abi.reasons() == [m.NOT_IN_VERSION, m.NOT_CONFIGURED, m.OTHER_ARCH, m.INLINED, m.OVERRIDDEN,
+                             m.UNATTRIBUTED]
+    html = entry_section(abi)
+    assert 'title="6.1.0-amd64: Absent: not configured (because not configured)"' in html
+    # builds without debug information: dashed cells, said on hover
+    assert html.count("abi-nodbg") == 2 and "scanned without debug information" in html
+    assert "<li><abbr" in html and "Absent: overridden (because overridden)" in html
+    assert "EXPORT_SYMBOL_NS_GPL (namespace <code>HV_NS</code>)" in html
+    entry = SiteEntry("function", "demo_gone", OURS_FILE, True, abi)
+    table = function_table(data, [entry])
+    assert 'data-reasons="|not in this version|not configured|other architecture|inlined or removed|' \
+           'overridden|unattributed|"' in table
+    assert '<select data-filter="reason">' in table and '<option value="overridden">' in table
+    page = overview_page(data, [entry], None)
+    assert "not built in this configuration" in page and "dashed:" in page
+    assert "not in this version 1, not configured 0" not in page     # counts are per build
+    assert "<td>overridden 1</td>" in page
+
+
+def test_functions_of_other_versions_are_listed():
+    data = _reasons_data()
+    page = overview_page(data, [], None)         # the site's tree does not define demo_gone
+    section = page[page.index("Only in other versions"):]
+    assert "1 functions the data has in some build" in section and "<code>demo_gone</code>" in section
+    assert f"<td>{OURS_FILE}</td>" in section and 'class="abi-matrix"' in section

@@ -177,14 +177,17 @@ def test_real_cloud_package(tmp_path):
     assert status["hv_get_tsc_page"].binaries == ["vmlinux"]
 
 
-def test_header_stubs_of_c_functions_are_left_out():
-    from kdocgen.abi.scan.subsystem import Wanted, wanted_from_sources
+def test_header_stubs_of_c_functions_are_left_out(tmp_path):
+    from kdocgen.abi.scan.subsystem import Wanted
+    from kdocgen.abi.scan.versions import union_wanted, version_source
     from kdocgen.extract import extract_source
 
     sources = [extract_source("d/x.h", b"static inline int f(void) { return 0; }\n"
                                        b"static inline int g(int a) { return a; }\nint h(void);\n"),
-               extract_source("d/x.c", b"int f(void) { return 1; }\n")]
-    assert wanted_from_sources(sources) == [Wanted("function", "f", "d/x.c"), Wanted("function", "g", "d/x.h")]
+               extract_source("d/x.c", b"int f(void) { return 1; }\n"),
+               extract_source("tools/d/u.c", b"int u(void) { return 1; }\n")]       # user space: left out
+    assert union_wanted([version_source(tmp_path, sources, "1.0")]) == \
+        [Wanted("function", "f", "d/x.c"), Wanted("function", "g", "d/x.h")]
 
 
 def test_deltas_ignore_builds_without_btf():
@@ -221,4 +224,13 @@ def test_export_flags_table(tmp_path):
     from kdocgen.abi.scan.elfsyms import read_vmlinux_elf
 
     binary, _elf = read_vmlinux_elf((tmp_path / "vmlinux").read_bytes(), "vmlinux")
-    assert binary.exports == {"plain_one": ("EXPORT_SYMBOL", None), "gpl_one": ("EXPORT_SYMBOL_GPL", None)}
+    assert binary.exports == {"plain_one": ("EXPORT_SYMBOL", None, ""), "gpl_one": ("EXPORT_SYMBOL_GPL", None, "")}
+
+
+def test_build_series_from_package_names():
+    from kdocgen.abi.scan.command import build_series
+    from kdocgen.abi.scan.run import parse_spec
+    specs = [parse_spec(s) for s in ("linux-image-6.12.117+deb13-amd64 +dbg", "linux-image-5.10.0-46-cloud-amd64",
+                                     "linux-image-6.1.0-56-cloud-arm64:arm64", "linux-image-7.2.13+deb14-amd64",
+                                     "linux-image-6.12.117+deb12-rt-amd64", "./build", "installed:6.1.0-9-amd64")]
+    assert build_series(specs) == ["5.10", "6.1", "6.12", "7.2"]

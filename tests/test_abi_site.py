@@ -18,7 +18,6 @@ from kdocgen.abi.store import write
 from kdocgen.cli import main as kdocgen_main
 
 ROOT = Path(__file__).resolve().parents[1]
-DEPSURF = ROOT.parent / "shared" / "data" / "depsurf"
 
 DEMO_C = """\
 /**
@@ -169,21 +168,19 @@ HV_FILES = ["drivers/hv/channel.c", "drivers/hv/connection.c", "drivers/hv/ring_
             "drivers/hv/vmbus_drv.c"]
 
 
-def _depsurf_table() -> tuple[list[str], dict[str, list[str]]]:
+def _depsurf_table(depsurf: Path) -> tuple[list[str], dict[str, list[str]]]:
     """DepSurf's status table: image columns (group:label) and name -> cells."""
     lines = [ln.rstrip("\n").split("\t") for ln in
-             (DEPSURF / "hyperv-status-matrix.tsv").read_text().splitlines() if not ln.startswith("#")]
+             (depsurf / "hyperv-status-matrix.tsv").read_text().splitlines() if not ln.startswith("#")]
     return lines[0][1:], {row[0]: row[1:] for row in lines[1:]}
 
 
 @pytest.fixture(scope="module")
-def hyperv_abi_site(kernel_tree_path, tmp_path_factory):
+def hyperv_abi_site(kernel_tree_path, tmp_path_factory, depsurf_data):
     from kdocgen.abi.load import load_abi
     from kdocgen.site.build import build_site_source, plan_site
 
-    if not DEPSURF.is_dir():
-        pytest.skip(f"no DepSurf data at {DEPSURF}")
-    data, errors = load_abi([DEPSURF])
+    data, errors = load_abi([depsurf_data])
     assert errors == []
     work = tmp_path_factory.mktemp("hvabi")
     for name in ("conf.py", "index.rst"):
@@ -215,8 +212,8 @@ def test_vmbus_post_msg_as_the_seed(hyperv_abi_site):
 
 
 @pytest.mark.kernel
-def test_selective_inline_and_collision(hyperv_abi_site):
-    columns, table = _depsurf_table()
+def test_selective_inline_and_collision(hyperv_abi_site, depsurf_data):
+    columns, table = _depsurf_table(depsurf_data)
     azure = columns.index("Flavor:azure")
     vmbus_open = _cells(_section(_page_of(hyperv_abi_site, "drivers/hv/channel.c"), "c.vmbus_open"))
     assert table["vmbus_open"][azure] == "Selective Inline"
@@ -230,10 +227,10 @@ def test_selective_inline_and_collision(hyperv_abi_site):
 
 
 @pytest.mark.kernel
-def test_every_known_function_matches_depsurf_table(hyperv_abi_site):
+def test_every_known_function_matches_depsurf_table(hyperv_abi_site, depsurf_data):
     """Each rendered cell of the site's functions says what DepSurf's table
     says, except builds where the name is another driver's function."""
-    columns, table = _depsurf_table()
+    columns, table = _depsurf_table(depsurf_data)
     checked = 0
     for path in HV_FILES:
         page = _page_of(hyperv_abi_site, path)

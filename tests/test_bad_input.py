@@ -8,7 +8,7 @@ import pytest
 from kdocgen import extract
 from kdocgen.cli import main
 from kdocgen.extract import extract_file, extract_source
-from kdocgen.render.check import check_rst
+from kdocgen.render.check import check_page
 from kdocgen.render.page import render_page
 
 DOC_F = b"/**\n * f() - Do f.\n * @a: An a.\n */\n"
@@ -213,7 +213,7 @@ def test_other_line_end_characters_stay_inside_their_line(char):
     source = extract_source("x.c", data)
     [symbol] = source.documented
     assert (symbol.purpose, symbol.params[0].desc, symbol.decl_span) == ("Do f.", "x y", (7, 7))
-    assert check_rst(render_page(source)) == []
+    assert check_page(render_page(source)) == []
 
 
 def test_crlf_lines():
@@ -224,7 +224,7 @@ def test_crlf_lines():
 @pytest.mark.parametrize("desc", ["\\\\", "!!!!", "%%%%", "))))", "@@@@"])
 def test_punctuation_only_description_renders_clean_rst(desc):
     source = extract_source("x.c", f"/**\n * f() - Do f.\n * @a: {desc}\n */\nint f(int a);\n".encode())
-    assert check_rst(render_page(source)) == []
+    assert check_page(render_page(source)) == []
 
 
 # Through the command line: one message naming the file (and line), the

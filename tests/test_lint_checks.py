@@ -44,6 +44,8 @@ CASES = {
     "inline-format": ("/**\n * struct s - S.\n */\nstruct s {\n\t/**\n\t * no name here\n\t */\n\tint a;\n};\n", (6, 5)),
     "duplicate-section": ("/**\n * f() - F.\n *\n * Note: one\n *\n * Note: two\n */\nvoid f(void);\n", (6, 4)),
     "rst-error": ("/**\n * f() - F.\n *\n * Text\n *     indented oddly\n * back\n */\nvoid f(void);\n", (6, 4)),
+    "rst-not-allowed": ("/**\n * f() - F.\n *\n * Text\n *\n * .. note::\n *\n *    .. raw:: html\n *\n *       <b>x</b>\n"
+                        " */\nvoid f(void);\n", (8, 7)),
     "looks-like-kernel-doc": ("/*\n * f() - F.\n * @a: A.\n */\nvoid f(int a);\n", (1, 1)),
     "exported-undocumented": ("int g(void)\n{\n\treturn 0;\n}\nEXPORT_SYMBOL_GPL(g);\n", (5, 19)),
     "unknown-reference": ("/**\n * f() - F, see no_such_fn() and &struct nowhere.\n */\nvoid f(void);\n", (2, 17)),

@@ -39,7 +39,14 @@ def test_exit_codes(tree, capsys):
     assert lint(capsys, "--srctree", str(tree), "--select", "no-such-rule", "drivers/w")[0] == 2
 
 
-def test_directory_and_absolute_paths_find_the_tree(tree, capsys):
+def test_directory_and_absolute_paths_find_the_tree(tree, capsys, monkeypatch, tmp_path):
+    status, out, _ = lint(capsys, str(tree / "drivers" / "w"))
+    assert status == 1 and out.startswith("drivers/w/bad.c:")
+    other = tmp_path / "other-linux"  # $KSRC names another tree: the path's own tree wins
+    other.mkdir()
+    (other / "MAINTAINERS").write_text("")
+    (other / "Makefile").write_text("VERSION = 6\n")
+    monkeypatch.setenv("KSRC", str(other))
     status, out, _ = lint(capsys, str(tree / "drivers" / "w"))
     assert status == 1 and out.startswith("drivers/w/bad.c:")
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kdocgen.cparse.attributes import blank_attributes, blank_comments
 from kdocgen.extract import extract_source
 from kdocgen.kerneldoc.comment import DocComment, find_comments, read_inline_docs
-from kdocgen.render.check import check_rst
+from kdocgen.render.check import check_page
 from kdocgen.render.page import render_page
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "c").iterdir())
@@ -160,7 +160,7 @@ def test_mutated_hyperv_files(hyperv_bytes, data):
     source, elapsed = _extract(mutated)
     assert elapsed < REAL_TIME_LIMIT
     _check(source, mutated, 0.0)
-    assert check_rst(render_page(source), "fuzz.c") == []
+    assert check_page(render_page(source), "fuzz.c") == []
 
 
 PROSE = st.sampled_from([
@@ -185,4 +185,4 @@ def test_random_comment_text_renders_clean_rst(body, param):
     text += "".join(f" * {_comment_line(line)}\n" for line in body) + " */\nint f(int a);\n"
     source = extract_source("fuzz.c", text.encode("utf-8", "surrogatepass"))
     assert [s.name for s in source.documented] == ["f"]
-    assert check_rst(render_page(source), "fuzz.c") == []
+    assert check_page(render_page(source), "fuzz.c") == []

@@ -68,6 +68,7 @@ def build(tmp_path: Path, tree: Path, index: str) -> tuple[int, str, str]:
     (src / "conf.py").write_text(
         "extensions = ['kdocgen.sphinxext']\n"
         f"kerneldoc_srctree = {str(tree)!r}\n"
+        "suppress_warnings = ['kdocgen.comment-rst']\n"
         "project = 'directive test'\n")
     (src / "index.rst").write_text(index)
     out = tmp_path / "html"
@@ -111,3 +112,40 @@ def test_missing_file_and_identifier_warn(tmp_path, kernel_tree_path):
     assert status != 0
     assert "drivers/hv/no_such_file.c: no such file" in warnings
     assert "'no_such_function' not found" in warnings
+
+
+# The kernel's own pages: the directive must survive them (a DOC block with
+# ``.. code::`` used to stop the build), in a parallel build.
+KERNEL_PAGES = ["gpu/meson.rst", "PCI/pci.rst", "core-api/boot-time-mm.rst", "userspace-api/landlock.rst",
+                "gpu/amdgpu/module-parameters.rst", "driver-api/basics.rst"]
+
+
+@pytest.mark.kernel
+def test_kernel_documentation_pages_build_in_parallel(tmp_path, kernel_tree_path):
+    from kdocgen.sources import kernel_tree
+    docs = Path(kernel_tree_path) / "Documentation"
+    needed = sorted({name for page in KERNEL_PAGES
+                     for name in re.findall(r"^\s*\.\. kernel-doc::\s*(\S+)", (docs / page).read_text(), re.M)})
+    tree = kernel_tree(need=needed + ["Documentation/"], progress=lambda m: None)
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "conf.py").write_text(
+        "extensions = ['kdocgen.sphinxext']\n"
+        f"kerneldoc_srctree = {str(tree)!r}\n"
+        f"include_patterns = ['index.rst'] + {KERNEL_PAGES!r}\n"
+        "suppress_warnings = ['toc.not_included', 'toc.excluded']\n"
+        "project = 'kernel pages'\n")
+    out = tmp_path / "html"
+    warnings = tmp_path / "warnings.txt"
+    status = build_main(["-q", "-j", "2", "-b", "html", "-c", str(conf), "-d", str(tmp_path / "doctrees"),
+                         "-w", str(warnings), str(tree / "Documentation"), str(out)])
+    text = warnings.read_text()
+    assert status == 0, text[-3000:]
+    assert "Exiting due to error" not in text and "Traceback" not in text
+    assert "kdocgen.comment]" not in text  # the kernel's comments use nothing refused
+    meson = (out / "gpu" / "meson.html").read_text()
+    assert "VCLK is the" in meson and 'class="highlight' in meson  # the DOC block, its code block
+    landlock = (out / "userspace-api" / "landlock.html").read_text()
+    assert 'id="c.sys_landlock_create_ruleset"' in landlock
+    basics = (out / "driver-api" / "basics.html").read_text()
+    assert 'id="c.devm_kmalloc"' in basics and 'id="c.wait_event_interruptible"' in basics

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kdocgen.lint.run import lint
-from kdocgen.render.check import check_rst
+from kdocgen.render.check import check_page
 from kdocgen.userabi.attributes import scan_attributes
 from kdocgen.userabi.link import (
     DIRECTORY,
@@ -79,7 +79,7 @@ def test_description_continuation_and_rest():
     assert two.description.split("\n") == [
         "The widget's serial number and its label, as text.", "", "Both are read-only:", "",
         "- ``serial`` is fixed at manufacture;", "- ``label`` comes from the firmware."]
-    assert not check_rst(two.description)
+    assert not check_page(two.description)
 
 
 def test_preamble_is_not_an_entry_nor_a_problem():
@@ -233,7 +233,7 @@ def test_pages_parse_cleanly_and_show_everything(links):
                                             frozenset([DRIVER])))
     assert sorted(pages) == ["report", "stable", "testing"]
     for name, text in pages.items():
-        assert not check_rst(text), name
+        assert not check_page(text), name
     stable = pages["stable"]
     assert ".. role:: abi-stable" in stable and stable.count(":abi-stable:`stable`") == 7
     assert ":c:func:`serial_show`" in stable
@@ -249,12 +249,23 @@ def test_pages_parse_cleanly_and_show_everything(links):
     assert "'KernelVersion' is not followed by ':'" in report
 
 
-def test_unreadable_description_shown_verbatim():
+def test_descriptions_are_comment_text():
+    """Plain descriptions are written converted; the rest goes to the
+    comment-text directive, which parses it in the site's build."""
+    from kdocgen.render.check import check_page
+    from kdocgen.userabi.parse import AbiEntry
     from kdocgen.userabi.render import description
-    assert description("Text with *unclosed emphasis")[0] == "::"
-    assert description("Title\n=====\n\ntext")[0] == "::"
-    assert description(".. include:: /etc/passwd")[0] == "::"
-    assert description("Plain text.") == ["Plain text."]
+
+    def entry(text):
+        return AbiEntry("Documentation/ABI/testing/sysfs-x", "testing", 12, description=text)
+    assert description(entry("Plain text.")) == ["Plain text."]
+    assert description(entry("Text with *unclosed emphasis")) == ["Text with \\*unclosed emphasis"]
+    wrapped = description(entry(".. include:: /etc/passwd"))
+    assert wrapped[0] == ".. kdocgen-comment:: Documentation/ABI/testing/sysfs-x:12"
+    problems = check_page("\n".join(wrapped) + "\n")
+    assert [p.message for p in problems] == [
+        'Documentation/ABI/testing/sysfs-x:12: "include" directive not allowed in comment text; shown as text']
+    assert description(entry("  ")) == []
 
 
 # ------------------------------------------------------------------ site

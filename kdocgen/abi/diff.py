@@ -14,6 +14,7 @@ Signatures are read with kdocgen's tree-sitter C parser.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from ..cparse.declarations import parse_declarations
@@ -85,7 +86,43 @@ def diff_signatures(kind: str, old: str, new: str) -> list[Change]:
     if a is None or b is None or a.kind != b.kind:
         return [] if _same_text(old, new) else [Change("Func changed" if kind == "function"
                                                         else "Field type changed", old, new)]
-    return diff_declarations(a, b)
+    changes = diff_declarations(a, b)
+    if a.kind == "struct":
+        changes += diff_layouts(a, old, b, new)
+    return changes
+
+
+_LAYOUT = re.compile(r"^\t(?!\t).*/\* (\d+(?::\d+)?) (\d+) \*/$", re.M)
+_SIZE = re.compile(r"^\}; /\* size: (\d+)(, packed)? \*/$", re.M)
+
+
+def layout(decl: Declaration, text: str) -> dict[str, tuple[str, str]]:
+    """``member -> (offset, size)`` from a struct text with layout comments
+    (as the scanner writes BTF structs); empty when it has none or they do not line up."""
+    places = _LAYOUT.findall(text)
+    if len(places) != len(decl.members):
+        return {}
+    return {m.name: place for m, place in zip(decl.members, places)}
+
+
+def diff_layouts(old: Declaration, old_text: str, new: Declaration, new_text: str) -> list[Change]:
+    """Offset, size and packing changes of the members both structs have."""
+    before, after = layout(old, old_text), layout(new, new_text)
+    changes = [Change("Field offset changed", f"{name} at {before[name][0]}", f"{name} at {after[name][0]}")
+               for name in before if name in after and before[name][0] != after[name][0]]
+    types_old = {m.name: m.type for m in old.members}
+    types_new = {m.name: m.type for m in new.members}
+    changes += [Change("Field size changed", f"{name}: {before[name][1]}", f"{name}: {after[name][1]}")
+                for name in before if name in after and before[name][1] != after[name][1]
+                and types_old.get(name) == types_new.get(name)]     # a new type says it already
+    size_old, size_new = _SIZE.search(old_text), _SIZE.search(new_text)
+    if size_old and size_new and size_old.groups() != size_new.groups():
+        changes.append(Change("Size changed", _size_text(size_old), _size_text(size_new)))
+    return changes
+
+
+def _size_text(match: re.Match) -> str:
+    return f"{match.group(1)} bytes" + (", packed" if match.group(2) else "")
 
 
 def _diff_tracepoint(old: str, new: str) -> list[Change]:

@@ -58,6 +58,9 @@ def draw_heatmap(rows: list[HeatmapRow], builds: list[Build], target: Path | Bin
         _label_areas(ax, [row.area for row in rows])
         handles = [Patch(facecolor=c.colour, edgecolor="#555555", label=f"{c.symbol}  {c.label}")
                    for c in CATEGORIES]
+        if not all(b.has_inline_info for b in builds):
+            handles.append(Patch(facecolor="white", edgecolor="white", label="*  build scanned without debug "
+                                 "information (inlining not known)"))
         fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8,
                    bbox_to_anchor=(0.5, 0.0))
         fig.subplots_adjust(bottom=min(0.45, 190 / (height * DPI)))
@@ -68,8 +71,10 @@ def draw_heatmap(rows: list[HeatmapRow], builds: list[Build], target: Path | Bin
 
 
 def _label_builds(ax, builds: list[Build]) -> None:
-    """Build labels below, group names above, a white line between groups."""
-    ax.set_xticks(range(len(builds)), [b.label for b in builds], rotation=90)
+    """Build labels below (``*`` without debug information), group names above,
+    a white line between groups."""
+    ax.set_xticks(range(len(builds)), [b.label + ("" if b.has_inline_info else " *") for b in builds],
+                  rotation=90)
     top = ax.secondary_xaxis("top")
     starts: list[tuple[int, str]] = []
     for i, build in enumerate(builds):

@@ -33,6 +33,7 @@ CHANGE_KINDS = (
     "Param added", "Param removed", "Param reordered", "Param type changed",
     "Return type changed",
     "Field added", "Field removed", "Field type changed",
+    "Field offset changed", "Field size changed", "Size changed",
     "Value added", "Value removed", "Value changed",
     "Event changed", "Func changed", "Format changed", "Config changed",
 )
@@ -40,6 +41,17 @@ CHANGE_KINDS = (
 DELTA_KINDS = ("no change", "changed", "added", "removed")
 
 SYMBOL_KINDS = ("function", "struct", "tracepoint")
+
+#: Why a build has no symbol of ours (``BuildStatus.reason``), from its version's
+#: source, its config and Makefiles, its symbol tables and, when read, DWARF.
+NOT_IN_VERSION = "not in this version"        # that version's source does not define it there
+NOT_CONFIGURED = "not configured"             # the file is not built in this configuration
+OTHER_ARCH = "other architecture"             # the file is another architecture's
+INLINED = "inlined or removed"                # built, no symbol of its own (compiler)
+OVERRIDDEN = "overridden"                     # a __weak default replaced by a strong definition
+USER_SPACE = "user space"                     # tools/ code: not kernel ABI
+UNATTRIBUTED = "unattributed"                 # only a same-named symbol another built file may own
+REASONS = (NOT_IN_VERSION, NOT_CONFIGURED, OTHER_ARCH, INLINED, OVERRIDDEN, USER_SPACE, UNATTRIBUTED)
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,8 @@ class BuildStatus:
     present: bool
     issues: list[str] = field(default_factory=list)   # in ISSUE_ORDER
     binaries: list[str] = field(default_factory=list)  # "vmlinux" and/or module names
-    exported: str | None = None     # None unknown, "" no, "EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL"
+    exported: str | None = None     # None unknown, "" no, "EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "..._NS..."
+    namespace: str = ""             # the export's symbol namespace (EXPORT_SYMBOL_NS), "" when none
     crc: str | None = None
     signature: str | None = None    # C declaration (BTF); struct body for structs
     collision: str | None = None    # one of COLLISION_TYPES
@@ -100,6 +113,7 @@ class BuildStatus:
     symbols: list[ElfSymbol] = field(default_factory=list)
     callers: list[str] = field(default_factory=list)   # "file:function"
     note: str = ""                  # e.g. "CONFIG_HYPERV=m: not in vmlinux"
+    reason: str | None = None       # one of REASONS when absent and the cause is known
 
 
 @dataclass(frozen=True)

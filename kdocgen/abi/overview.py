@@ -18,10 +18,10 @@ from ..files import write_if_changed
 from ..render.write import page_path
 from .heatmap import HeatmapRow, area_of, draw_heatmap
 from .lookup import AbiIndex, Match
-from .model import ISSUE_ORDER, AbiData
+from .model import ISSUE_ORDER, REASONS, AbiData
 from .render import PROVENANCE, build_text, matrix
 from .store import dumps
-from .summary import CATEGORIES, EntryAbi, entry_abi, modules_of
+from .summary import CATEGORIES, NO_DWARF, EntryAbi, entry_abi, modules_of
 
 ABI_JSON = "_abi.json"
 PAGE_DIR = "abi"
@@ -107,7 +107,8 @@ def _function_row(entry: SiteEntry) -> str:
                      f'{sum(c.present for c in cells)}/{len(cells)}</td>' for _, cells in abi.rows)
     first, last = (build_text(seen[0]), build_text(seen[1])) if seen else ("", "")
     changed = sum(d.kind == "changed" for d in abi.changes)
-    return (f'<tr {attrs} data-issue="{escape(worst)}"><td>{_link(entry)}</td>'
+    reasons = "|" + "|".join(abi.reasons()) + "|"
+    return (f'<tr {attrs} data-issue="{escape(worst)}" data-reasons="{escape(reasons)}"><td>{_link(entry)}</td>'
             f"<td>{escape(entry.path)}</td>{groups}"
             f"<td>{escape(first)}</td><td>{escape(last)}</td>"
             f"<td>{escape(', '.join(abi.binaries()))}</td><td>{escape(worst)}</td>"
@@ -121,8 +122,11 @@ def function_table(data: AbiData, entries: list[SiteEntry]) -> str:
                      for k, t in FILTERS)
     issues = "".join(f'<option value="{escape(i)}">{escape(i)}</option>'
                      for i in ("Absent", *ISSUE_ORDER))
+    reasons = "".join(f'<option value="{escape(r)}">{escape(r)}</option>' for r in REASONS)
     controls = (f'<div class="abi-filters">{checks}<label>worst issue <select data-filter="issue">'
                 f'<option value="">any</option>{issues}</select></label> '
+                f'<label>absent somewhere because <select data-filter="reason">'
+                f'<option value="">any</option>{reasons}</select></label> '
                 '<label>name <input type="search" data-filter="text" size="16"></label> '
                 '<span class="abi-count"></span></div>')
     rows = "".join(_function_row(e) for e in entries)
@@ -148,6 +152,7 @@ def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
     for build in (b for _, group in data.groups() for b in group):
         cells = [c for e in entries for c in e.abi.present if c.build.id == build.id]
         counts = "".join(f"<td>{sum(i in c.status.issues for c in cells)}</td>" for i in ISSUE_ORDER)
+        counts += f"<td>{_absent_counts(entries, build.id)}</td>"
         changed = sum(1 for e in entries for d in e.abi.changes if d.new == build.id and d.kind == "changed")
         prov = _provenance_text(set(build.provenance.items()) - shared[build.source])
         rows.append(f'<tr><td>{escape(build.group)}</td><td>{escape(build.label)}</td>'
@@ -156,8 +161,21 @@ def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
     common = "".join(f'<p class="abi-prov">All {escape(source)} builds: {_provenance_text(items)}</p>'
                      for source, items in sorted(shared.items()) if items)
     return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Group</th><th>Label</th>'
-                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Changed</th><th>Provenance</th>"
+                   f"<th>Build</th><th>Source</th><th>Present</th>{head}<th>Absent, by reason</th><th>Changed</th>"
+                   "<th>Provenance</th>"
                    f"</tr></thead><tbody>{''.join(rows)}</tbody></table>") + common
+
+
+def _absent_counts(entries: list[SiteEntry], build_id: str) -> str:
+    """``reason: count`` of the functions a build has no symbol of."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for cell in entry.abi.cells:
+            if cell.build.id == build_id and not cell.present:
+                reason = cell.status.reason if cell.status is not None else None
+                counts[reason or "unknown"] = counts.get(reason or "unknown", 0) + 1
+    order = [*REASONS, "unknown"]
+    return ", ".join(f"{escape(r)} {counts[r]}" for r in order if r in counts)
 
 
 def _name_list(names: list[str]) -> str:
@@ -204,17 +222,34 @@ def struct_table(entries: list[SiteEntry]) -> str:
             f"<th>Present</th><th>Layout changes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def tracepoint_table(data: AbiData) -> str:
-    """Every tracepoint of the data, with its matrix."""
+def matrix_table(data: AbiData, symbols: list, head: str, with_file: bool = False) -> str:
+    """Symbols with no entry of their own in the site, each with its matrix."""
     rows = []
-    for symbol in sorted((s for s in data.symbols if s.kind == "tracepoint"), key=lambda s: s.name):
+    for symbol in sorted(symbols, key=lambda s: s.key):
         abi = entry_abi(data, Match(symbol))
         changed = sum(d.kind == "changed" for d in abi.changes)
-        rows.append(f"<tr><td><code>{escape(symbol.name)}</code></td>"
+        file = f"<td>{escape(symbol.file or '')}</td>" if with_file else ""
+        rows.append(f"<tr><td><code>{escape(symbol.name)}</code></td>{file}"
                     f'<td data-sort="{len(abi.present)}">{len(abi.present)}/{len(abi.cells)}</td>'
                     f'<td data-sort="{changed}">{changed or ""}</td><td>{matrix(abi)}</td></tr>')
-    return _scroll('<table class="abi-table" data-sortable="1"><thead><tr><th>Tracepoint</th><th>Present</th>'
-                   f"<th>Changes</th><th>Builds</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    files = "<th>File</th>" if with_file else ""
+    return _scroll(f'<table class="abi-table" data-sortable="1"><thead><tr><th>{escape(head)}</th>{files}'
+                   f"<th>Present</th><th>Changes</th><th>Builds</th></tr></thead><tbody>{''.join(rows)}"
+                   "</tbody></table>")
+
+
+def tracepoint_table(data: AbiData) -> str:
+    """Every tracepoint of the data, with its matrix."""
+    return matrix_table(data, [s for s in data.symbols if s.kind == "tracepoint"], "Tracepoint")
+
+
+def other_versions(data: AbiData, entries: list[SiteEntry]) -> list:
+    """Functions of the data whose defining file is not among the site's
+    sources, or that the site's version of that file does not define (removed
+    or moved before the site's tree)."""
+    defined = {(e.name, e.path) for e in entries if e.kind == "function"}
+    return [s for s in data.symbols if s.kind == "function" and s.file and (s.name, s.file) not in defined
+            and any(st.present for st in s.status.values())]
 
 
 def heatmap_rows(entries: list[SiteEntry]) -> list[HeatmapRow]:
@@ -231,7 +266,9 @@ def heatmap_rows(entries: list[SiteEntry]) -> list[HeatmapRow]:
 def _legend() -> str:
     items = "".join(f'<span class="abi-cell abi-{c.key}" style="background:{c.colour}">'
                     f"{escape(c.symbol)}</span> {escape(c.label)} " for c in CATEGORIES)
-    return f'<p class="abi-legend">{items}<span class="abi-cell">Δ</span> changed since the previous build</p>'
+    return (f'<p class="abi-legend">{items}<span class="abi-cell">Δ</span> changed since the previous build '
+            f'<span class="abi-cell abi-nodbg">&nbsp;</span> dashed: {escape(NO_DWARF)} (an absence '
+            "there may be a full inline elsewhere; it is never counted as a change)</p>")
 
 
 def overview_page(data: AbiData, entries: list[SiteEntry], heatmap: str | None) -> str:
@@ -257,6 +294,13 @@ def overview_page(data: AbiData, entries: list[SiteEntry], heatmap: str | None) 
     lines += _section("Functions") + _raw(function_table(data, functions))
     if structs:
         lines += _section("Structs") + _raw(struct_table(structs))
+    others = other_versions(data, entries)
+    if others:
+        lines += _section("Only in other versions")
+        lines += _raw(f"<p>{len(others)} functions the data has in some build but the site's tree "
+                      "does not define in that file (removed or moved before it, or in files it "
+                      "lacks); each version's own source lists them.</p>"
+                      + matrix_table(data, others, "Function", with_file=True))
     if any(s.kind == "tracepoint" for s in data.symbols):
         lines += _section("Tracepoints") + _raw(tracepoint_table(data))
     return "\n".join(lines) + "\n"

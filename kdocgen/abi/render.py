@@ -71,7 +71,8 @@ def _build_ref(build: Build) -> str:
 
 def _cell(cell: Cell) -> str:
     colour = CATEGORY[cell.category].colour
-    return (f'<td class="abi-cell abi-{cell.category}" style="background:{colour}" '
+    nodbg = "" if cell.build.has_inline_info else " abi-nodbg"
+    return (f'<td class="abi-cell abi-{cell.category}{nodbg}" style="background:{colour}" '
             f'title="{escape(cell.title)}"><span class="abi-sym">{escape(cell.symbol)}</span>'
             f'<span class="abi-lbl">{escape(cell.build.label)}</span></td>')
 
@@ -140,7 +141,8 @@ def build_detail(status: BuildStatus, build: Build, link: Link) -> str:
     if status.binaries:
         facts.append("In " + _code_list(status.binaries))
     if status.exported is not None:
-        facts.append(f"Exported: {escape(status.exported) if status.exported else 'no'}")
+        namespace = f" (namespace <code>{escape(status.namespace)}</code>)" if status.namespace else ""
+        facts.append(f"Exported: {escape(status.exported) if status.exported else 'no'}{namespace}")
     if status.collision:
         facts.append(f"Collision: {escape(status.collision)}")
     if status.inline or not build.has_inline_info:
@@ -176,7 +178,18 @@ def details(entry: EntryAbi, link: Link = _no_link) -> str:
         state = escape(cells[0].state)
         out.append(f'<details class="abi-build"><summary>In {names}: {state}</summary>'
                    f'{body or "<p>No details in the data.</p>"}</details>')
-    return "".join(out)
+    return "".join(out) + absences(entry)
+
+
+def absences(entry: EntryAbi) -> str:
+    """Why the other builds have no symbol of it: one line per reason and note."""
+    reasons: dict[str, list[Cell]] = {}
+    for cell in entry.cells:
+        if not cell.present and cell.status is not None and (cell.status.reason or cell.status.note):
+            reasons.setdefault(cell.state, []).append(cell)
+    items = "".join(f"<li>{', '.join(_build_ref(c.build) for c in cells)}: {escape(state)}</li>"
+                    for state, cells in reasons.items())
+    return f'<p><strong>Absent:</strong></p><ul class="abi-absent">{items}</ul>' if items else ""
 
 
 def _change(delta: Delta, builds: dict[str, Build]) -> str:

@@ -15,7 +15,15 @@ from .model import (
     COLLISION,
     DUPLICATE,
     FULL_INLINE,
+    INLINED,
+    NOT_CONFIGURED,
+    NOT_IN_VERSION,
+    OTHER_ARCH,
+    OVERRIDDEN,
+    REASONS,
     SELECTIVE_INLINE,
+    UNATTRIBUTED,
+    USER_SPACE,
     TRANSFORMATION,
     AbiData,
     Build,
@@ -34,11 +42,19 @@ class Category:
     label: str
 
 
-#: Cell categories, from the worst to the best (a present build's category is
-#: its worst issue).  Symbols are DepSurf's (∅ S F D C T, ✓ for no issue),
-#: plus M (in a module) and ≠ (only another function of that name).
+#: Cell categories: first why a build has no symbol of ours (its absence
+#: reason), then from the worst to the best issue (a present build's category
+#: is its worst issue).  Symbols are DepSurf's (∅ S F D C T, ✓ for no issue),
+#: plus M (in a module), ≠ (only another function of that name) and one per reason.
 CATEGORIES = (
-    Category("absent", "∅", "#d9d9d9", "absent"),
+    Category("absent", "∅", "#d9d9d9", "absent (no reason known)"),
+    Category("version", "–", "#f2f2f2", "not in this version's source"),
+    Category("config", "○", "#e3e3e3", "not built in this configuration"),
+    Category("arch", "A", "#ececec", "other architecture"),
+    Category("user", "U", "#ececec", "user-space code (tools/), not kernel ABI"),
+    Category("overridden", "W", "#c6c6e6", "__weak default replaced by a strong definition"),
+    Category("unattributed", "?", "#f7ec9c", "only a same-named symbol of another built file (no debug info to tell)"),
+    Category("inlined", "I", "#f6c1b2", "built, no symbol: inlined or removed by the compiler"),
     Category("foreign", "≠", "#b3b3cc", "only in another file (another function of this name, or moved)"),
     Category("full", "F", "#d7301f", "fully inlined (no symbol)"),
     Category("transformation", "T", "#fc8d59", "transformed (compiler clone)"),
@@ -55,6 +71,12 @@ ISSUE_CATEGORY = {FULL_INLINE: "full", TRANSFORMATION: "transformation", COLLISI
 ISSUE_LETTER = {DUPLICATE: "D", COLLISION: "C", FULL_INLINE: "F", SELECTIVE_INLINE: "S",
                 TRANSFORMATION: "T"}
 CHANGE_SYMBOL = "Δ"
+#: Absence reason -> category.
+REASON_CATEGORY = {NOT_IN_VERSION: "version", NOT_CONFIGURED: "config", OTHER_ARCH: "arch",
+                   USER_SPACE: "user", OVERRIDDEN: "overridden", UNATTRIBUTED: "unattributed",
+                   INLINED: "inlined"}
+#: Said on hover of the cells of builds scanned without debug information.
+NO_DWARF = "scanned without debug information: inlining not known"
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -75,7 +97,9 @@ def worst_issue(issues: list[str]) -> str | None:
 def category(status: BuildStatus | None, foreign: bool = False) -> str:
     """The category key of one build's status."""
     if status is None or not status.present:
-        return "foreign" if foreign else "absent"
+        if foreign:
+            return "foreign"
+        return REASON_CATEGORY.get(status.reason or "", "absent") if status is not None else "absent"
     issue = worst_issue(status.issues)
     if issue:
         return ISSUE_CATEGORY[issue]
@@ -85,7 +109,7 @@ def category(status: BuildStatus | None, foreign: bool = False) -> str:
 def cell_symbol(status: BuildStatus | None, foreign: bool, changed: bool) -> str:
     """The matrix text of one build: ∅, ≠, ✓, or M and the issue letters; Δ when changed."""
     if status is None or not status.present:
-        text = CATEGORY["foreign" if foreign else "absent"].symbol
+        text = CATEGORY[category(status, foreign)].symbol
     else:
         letters = "".join(ISSUE_LETTER[i] for i in ISSUE_LETTER if i in status.issues)
         text = ("M" if modules_of(status) else "") + letters or "✓"
@@ -97,7 +121,9 @@ def status_text(status: BuildStatus | None, foreign_files: list[str] | None = No
     if foreign_files:
         return "Absent here; a function of this name is defined in " + ", ".join(foreign_files)
     if status is None or not status.present:
-        return "Absent"
+        if status is not None and status.reason:
+            return f"Absent: {status.reason}" + (f" ({status.note})" if status.note else "")
+        return "Absent" + (f" ({status.note})" if status is not None and status.note else "")
     words = ", ".join(status.issues) or "OK"
     modules = modules_of(status)
     return words + (f" (in module {', '.join(modules)})" if modules else "")
@@ -120,7 +146,8 @@ class Cell:
     @property
     def title(self) -> str:
         """Full build name and status, shown on hover."""
-        return f"{self.build.name}: {self.state}"
+        dwarf = "" if self.build.has_inline_info else f" [{NO_DWARF}]"
+        return f"{self.build.name}: {self.state}{dwarf}"
 
 
 @dataclass
@@ -169,6 +196,11 @@ class EntryAbi:
             return "not exported"
         counted = ", ".join(f"{kind} in {known.count(kind)}" for kind in kinds)
         return f"exported ({counted} of {len(known)} builds that record exports)"
+
+    def reasons(self) -> list[str]:
+        """The absence reasons of the builds without a symbol, in REASONS order."""
+        seen = {c.status.reason for c in self.cells if c.status is not None and not c.present}
+        return [r for r in REASONS if r in seen]
 
     def worst(self) -> str | None:
         """The worst issue over the present builds."""

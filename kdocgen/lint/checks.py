@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import SourceFile, Symbol
-from ..render.check import check_rst, may_fail
-from ..render.inline import text_to_rst
+from ..render.check import CommentPart, check_comments
+from ..render.entry import comment_parts
+from ..render.prose import is_plain
 from .finding import Finding
 from .rules import rule
 
@@ -32,6 +33,15 @@ class Reference:
     symbol: str
 
 
+@dataclass(frozen=True)
+class Region:
+    """The lines of one documented symbol: its comment through its declaration."""
+
+    first: int
+    last: int
+    symbol: str
+
+
 @dataclass
 class FileResult:
     """The findings of one file and the references to check across files."""
@@ -40,6 +50,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     defined: list[str] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
 
 
 _COMMENT_TEXT = re.compile(r"^\s*\*\s*(?=\S)")
@@ -80,44 +91,24 @@ def kernel_doc_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
 
 
 def rst_findings(source: SourceFile, lines: list[str]) -> list[Finding]:
-    """docutils errors in the reST of each comment, at the comment's line.
-
-    The parts that could fail (indented lines, list or directive markers)
-    are parsed together, as one document with a separator between them."""
-    parts = []
-    for symbol in source.documented:
-        for text, first in _prose_parts(symbol):
-            if not may_fail(text.split("\n")):
-                continue  # flat prose: the conversion escapes everything that could fail
-            converted = text_to_rst(text)
-            if may_fail(converted):
-                parts.append((symbol, text, first, converted))
-    if not parts:
-        return []
-    document, starts = [], []
-    for _, _, _, converted in parts:
-        starts.append(len(document) + 1)
-        document += converted + ["", "..", ""]  # an empty comment ends every construct
+    """Problems of each comment's reST as the site renders it (docutils
+    errors, markup comment text may not use), at the comment's line: the
+    pieces that are more than plain prose are parsed once, in one document."""
+    parts = [(symbol, CommentPart(text, source.path, line, titles)) for symbol in source.documented
+             for text, line, titles in comment_parts(symbol, documented_only=True) if not is_plain(text)]
     found = []
-    for problem in check_rst("\n".join(document)):
-        index = max(i for i, start in enumerate(starts) if start <= max(problem.line, 1))
-        symbol, text, first, _ = parts[index]
-        offset = max(problem.line, 1) - starts[index]
-        body_lines = text.split("\n")
-        body_line = body_lines[min(offset, len(body_lines) - 1)] if body_lines else ""
-        number = _find_line(lines, body_line, first, symbol.comment_span[1])
-        message = problem.message.split(") ", 1)[-1].split("\n")[0]
-        found.append(Finding("rst-error", rule("rst-error").severity, source.path, number,
-                             column_of(_line(lines, number), body_line.strip()[:20]),
-                             f"reST in the comment of '{symbol.name}': {message}",
-                             symbol.name, _line(lines, number).strip()))
+    for (symbol, part), problems in zip(parts, check_comments([p for _, p in parts], source.path)):
+        for problem in problems:
+            body_lines = part.text.split("\n")
+            body_line = body_lines[min(max(problem.line - part.line, 0), len(body_lines) - 1)]
+            number = _find_line(lines, body_line, part.line, symbol.comment_span[1])
+            rule_id = "rst-not-allowed" if problem.kind == "refused" else "rst-error"
+            message = problem.message.replace("reST error in comment text (shown as text): ", "")
+            found.append(Finding(rule_id, rule(rule_id).severity, source.path, number,
+                                 column_of(_line(lines, number), body_line.strip()[:20]),
+                                 f"reST in the comment of '{symbol.name}': {message}",
+                                 symbol.name, _line(lines, number).strip()))
     return found
-
-
-def _prose_parts(symbol: Symbol) -> list[tuple[str, int]]:
-    parts = [(s.body, s.line) for s in symbol.sections if s.body]
-    parts += [(p.desc, p.desc_line) for p in symbol.params if p.desc]
-    return parts
 
 
 def _find_line(lines: list[str], text: str, first: int, last: int) -> int:
@@ -205,4 +196,15 @@ def check_file(source: SourceFile, text: str) -> FileResult:
     result.findings += exported_findings(source, text)
     result.references = references(source, lines)
     result.defined = sorted({s.name for s in source.symbols})
+    result.regions = symbol_regions(source)
     return result
+
+
+def symbol_regions(source: SourceFile) -> list[Region]:
+    """The comment-to-declaration lines of each documented symbol, in file order."""
+    regions = []
+    for symbol in source.documented:
+        lines = [n for n in (*symbol.comment_span, *symbol.decl_span) if n > 0]
+        if lines:
+            regions.append(Region(min(lines), max(lines), symbol.name))
+    return regions

@@ -124,14 +124,17 @@ def scope_files(tree: Path, patterns: list[str], skip: set[str]) -> list[str]:
     return sorted(found - skip)
 
 
-def names_in_scope(tree: Path, patterns: list[str], linted: list[str], wanted: set[str]) -> set[str]:
-    """Which of the ``wanted`` names are defined in the ``linted`` files or
-    the files matching ``patterns``.  Headers of include/ are read first,
-    then the other headers, then .c files: most names are found early, so
-    the many mentions of common names in .c files cost nothing."""
-    paths = set(linted) | set(scope_files(tree, patterns, set(linted)) if patterns else [])
-    root = str(tree)
-    return defined_names([os.path.join(root, rel) for rel in sorted(paths, key=_search_order)], wanted)
+def names_in_scope(tree: Path, patterns: list[str], linted: list[str], wanted: set[str],
+                   linted_root: Path | None = None) -> set[str]:
+    """Which of the ``wanted`` names are defined in the ``linted`` files (below
+    ``linted_root``, default ``tree``) or the files of ``tree`` matching
+    ``patterns``.  Headers of include/ are read first, then the other
+    headers, then .c files: most names are found early, so the many
+    mentions of common names in .c files cost nothing."""
+    scope = scope_files(tree, patterns, set(linted)) if patterns else []
+    roots = {rel: str(linted_root or tree) for rel in linted}
+    paths = {rel: roots.get(rel, str(tree)) for rel in set(linted) | set(scope)}
+    return defined_names([os.path.join(paths[rel], rel) for rel in sorted(paths, key=_search_order)], wanted)
 
 
 def _search_order(rel: str) -> tuple[int, str]:

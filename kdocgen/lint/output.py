@@ -28,11 +28,13 @@ KERNEL_DOC_HELP = "https://docs.kernel.org/doc-guide/kernel-doc.html"
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
 
 
-def render(findings: list[Finding], fmt: str, *, tool_version: str, root: str = "") -> str:
+def render(findings: list[Finding], fmt: str, *, tool_version: str, root: str = "",
+           counts: dict[str, int] | None = None) -> str:
     """The findings as text in format ``fmt`` (one of :data:`FORMATS`).
 
     ``root`` (the linted tree) only matters to SARIF, where it becomes the
-    ``%SRCROOT%`` base of the relative paths.
+    ``%SRCROOT%`` base of the relative paths; ``counts`` (a change's
+    ``introduced``, ``fixed`` and ``files``) only to JSON.
     """
     ordered = sorted(findings, key=Finding.sort_key)
     if fmt == "gcc":
@@ -40,7 +42,7 @@ def render(findings: list[Finding], fmt: str, *, tool_version: str, root: str = 
     if fmt == "github":
         return _lines(github_line(f) for f in ordered)
     if fmt == "json":
-        return _dump(json_log(ordered))
+        return _dump(json_log(ordered, counts))
     if fmt == "sarif":
         return _dump(sarif_log(ordered, tool_version=tool_version, root=root))
     raise ValueError(f"unknown output format {fmt!r} (formats: {', '.join(FORMATS)})")
@@ -100,17 +102,22 @@ def github_line(f: Finding) -> str:
 
 # json ---------------------------------------------------------------------
 
-def json_log(findings: list[Finding]) -> dict:
-    """The ``--format json`` document (version 1)."""
+def json_log(findings: list[Finding], counts: dict[str, int] | None = None) -> dict:
+    """The ``--format json`` document (version 1); for a change (``--diff``)
+    also the counts of findings ``introduced`` and ``fixed`` and of
+    ``changed_files``."""
     summary = {severity: 0 for severity in SEVERITIES}
     for f in findings:
         summary[f.severity] = summary.get(f.severity, 0) + 1
     keys = ("rule", "severity", "path", "line", "column", "message", "symbol")
-    return {
+    log = {
         "version": 1,
         "findings": [{key: getattr(f, key) for key in keys} for f in findings],
         "summary": summary,
     }
+    if counts is not None:
+        log.update(introduced=counts["introduced"], fixed=counts["fixed"], changed_files=counts["files"])
+    return log
 
 
 # sarif --------------------------------------------------------------------

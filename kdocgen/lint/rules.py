@@ -44,6 +44,8 @@ _KERNEL_DOC = [
 
 _KDOCGEN = [
     ("rst-error", "warning", "The comment's reST, as the site renders it, has a docutils error."),
+    ("rst-not-allowed", "warning", "The comment uses markup comment text may not use (raw, include, "
+                                   "images, unknown directives ...); the site shows it as text."),
     ("looks-like-kernel-doc", "warning", "A /* comment looks like kernel-doc but does not start with /**."),
     ("exported-undocumented", "note", "A symbol exported with EXPORT_SYMBOL* has no kernel-doc."),
     ("unknown-reference", "note", "&struct foo or func() names something not found in the tree."),

@@ -86,6 +86,14 @@ def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str]
     """Every finding for ``files`` (read with ``dialect``'s kernel-doc rules),
     sorted (``Documentation/ABI`` files among them are checked against the C
     files' attributes)."""
+    return lint_results(tree, files, jobs, reference_scope, dialect=dialect)[0]
+
+
+def lint_results(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str] | None = None,
+                 scope_tree: Path | None = None, dialect: Dialect = DEFAULT) -> tuple[list[Finding], list[FileResult]]:
+    """:func:`lint`, also returning the per-file results.  ``scope_tree``
+    (default ``tree``) is where the reference scope is looked up, for a
+    ``tree`` that holds only the linted files (one version of a change)."""
     abi_files = [f for f in files if is_abi_file(f)]
     files = [f for f in files if not is_abi_file(f)]
     results = check_files(tree, files, jobs, dialect=dialect)
@@ -94,8 +102,7 @@ def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str]
     wanted = {ref.name for result in results for ref in result.references} - _BUILTINS
     wanted -= {name for result in results for name in result.defined}
     # only the documented declarations of the linted files were parsed: the rest is found by text
-    known = names_in_scope(tree, scope, files, wanted) if wanted else set()
+    known = names_in_scope(scope_tree or tree, scope, files, wanted, linted_root=tree) if wanted else set()
     findings += reference_findings(results, known)
     findings += abi_findings(tree, files, abi_files) if abi_files else []
-    return sorted(findings, key=Finding.sort_key)
-
+    return sorted(findings, key=Finding.sort_key), results

@@ -7,6 +7,7 @@ rendered without a C-domain directive instead of producing a warning.
 
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 
 from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
@@ -36,8 +37,11 @@ def _config(signature: str) -> SimpleNamespace:
                            c_maximum_signature_line_length=None)
 
 
+@functools.lru_cache(maxsize=8192)
 def c_domain_accepts(directive: str, signature: str) -> bool:
-    """Whether ``.. directive:: signature`` parses in Sphinx's C domain."""
+    """Whether ``.. directive:: signature`` parses in Sphinx's C domain
+    (remembered: a file's entries are rendered again by each directive
+    that names it)."""
     from sphinx.domains.c._parser import DefinitionParser
     from sphinx.util.cfamily import DefinitionError
     object_type, directive_type = _OBJECT_TYPE[directive]

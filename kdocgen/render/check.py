@@ -1,102 +1,56 @@
-"""Parse generated reST with docutils alone and report its complaints.
+"""Comment text and generated pages checked with docutils alone.
 
-Sphinx's C-domain directives and roles are unknown to plain docutils; they
-are stood in for by stubs that still parse their content, so that every
-problem inside an entry (bad indentation, unbalanced markup) is reported
-with its line.  Used by the tests on every page and by the lint.
+Outside Sphinx (``kdocgen rst``, the lint, the tests) comment text is parsed
+by docutils with the same directive as in a Sphinx build
+(:class:`kdocgen.render.markup.CommentText`), so a comment is judged the
+same way everywhere: :func:`check_comments` parses the texts of one file in
+one document and returns each text's problems.  :func:`check_page` parses a
+whole generated page the same way (Sphinx's directives and roles stood in
+for) and returns every complaint.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from docutils import nodes, utils
+from docutils import nodes
 from docutils.frontend import get_default_settings
-from docutils.parsers.rst import Parser
+from docutils.parsers.rst import Parser, directives, roles
 from docutils.readers.standalone import Reader as RstReader
+from docutils.utils import new_document
 from docutils.writers.null import Writer as NullWriter
-from docutils.core import publish_doctree
-from docutils.parsers.rst import Directive, directives, roles
 
-_C_DIRECTIVES = ("c:function", "c:macro", "c:struct", "c:union", "c:enum", "c:enumerator",
-                 "c:type", "c:var", "c:member", "code-block", "kernel-doc")
-_ROLES = ("c:func", "c:type", "c:struct", "c:union", "c:enum", "c:macro", "c:data", "c:member",
-          "c:var", "c:enumerator", "envvar", "ref", "doc", "c:expr", "c:texpr", "file", "manpage",
-          "abbr", "command", "option", "kbd", "numref", "term")
+from .markup import (DIRECTIVE, CommentText, TextProblem, comment_block, literal_role, oversized,
+                     stand_in_directive)
 
 
-class _Content(Directive):
-    """Stand-in for a Sphinx directive: any arguments, content parsed."""
+@dataclass(frozen=True)
+class CommentPart:
+    """A piece of comment text and where it comes from."""
 
-    has_content = True
-    optional_arguments = 1
-    final_argument_whitespace = True
-    option_spec = {"no-index": directives.flag, "noindex": directives.flag,
-                   "linenos": directives.flag, "caption": directives.unchanged}
-
-    def run(self):
-        node = nodes.container()
-        if self.content and self.name != "code-block":
-            self.state.nested_parse(self.content, self.content_offset, node)
-        return [node]
-
-
-def _role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    return [nodes.literal(rawtext, utils.unescape(text))], []
+    text: str
+    path: str
+    line: int
+    titles: bool = False  # section titles allowed (DOC blocks, section bodies)
 
 
 @dataclass
 class Problem:
-    """A docutils system message on generated reST."""
+    """A docutils complaint about a generated page."""
 
     line: int
     level: int  # 2 warning, 3 error, 4 severe
     message: str
 
 
-@contextmanager
-def _stand_ins():
-    """Resolve the Sphinx-only directives and roles to stand-ins during one
-    parse, without touching docutils' registries (Sphinx may be running)."""
-    find_directive, find_role = directives.directive, roles.role
-
-    def directive(name, language, document):
-        if name in _C_DIRECTIVES:
-            return _Content, []
-        return find_directive(name, language, document)
-
-    def role(name, language, lineno, reporter):
-        if name in _ROLES:
-            return _role, []
-        return find_role(name, language, lineno, reporter)
-
-    directives.directive, roles.role = directive, role
-    try:
-        yield
-    finally:
-        directives.directive, roles.role = find_directive, find_role
-
-
-# Lines with which docutils can complain: indentation, list, table or
-# directive markers, literal-block introducers, section rules (any of
-# docutils' adornment characters).  Flat prose,
-# once converted (stray markup escaped), always parses.
-_RISKY_LINE = re.compile(r"^\s+\S|^\s*(?:[-*+|=~^#]|\d+[.)]|\.\.|:\w)|::\s*$|^[!-/:-@\[-`{-~]{3,}\s*$")
-
-
-def may_fail(lines: list[str]) -> bool:
-    """Whether docutils could complain about these reST lines at all."""
-    return any(_RISKY_LINE.search(line) for line in lines)
-
-
 @functools.lru_cache(maxsize=1)
 def _settings():
-    """docutils settings for checking: nothing reported or raised, no file
-    insertion, no raw output (made once per process)."""
+    """docutils settings: nothing printed or raised, no file insertion, no
+    raw output (made once per process)."""
     settings = get_default_settings(Parser, RstReader, NullWriter)
     settings.report_level = 5
     settings.halt_level = 5
@@ -106,16 +60,73 @@ def _settings():
     return settings
 
 
-def check_rst(text: str, source_path: str = "<generated>") -> list[Problem]:
-    """Every docutils warning or error on ``text`` (empty when clean)."""
+@contextmanager
+def _generated_markup():
+    """During one parse, the comment directive and stand-ins for Sphinx's
+    directives and roles resolve (docutils' registries are not touched)."""
+    find_directive, find_role = directives.directive, roles.role
+
+    def directive(name, language, document):
+        if name.lower() == DIRECTIVE:
+            return CommentText, []
+        found, messages = find_directive(name, language, document)
+        return (found, messages) if found is not None else (stand_in_directive(name.lower()), [])
+
+    def role(name, language, lineno, reporter):
+        found, messages = find_role(name, language, lineno, reporter)
+        return (found, messages) if found is not None else (literal_role, [])
+
+    directives.directive, roles.role = directive, role
+    try:
+        yield
+    finally:
+        directives.directive, roles.role = find_directive, find_role
+
+
+def parse_generated(text: str, source_path: str = "<generated>", report=None) -> nodes.document:
+    """The document docutils makes of generated reST (comment text made
+    safe as in a build; ``report(lineno, problem)`` hears its problems)."""
+    return _parse(text, source_path, report or (lambda lineno, problem: None))
+
+
+def _parse(text: str, source_path: str, report) -> nodes.document:
+    settings = copy.copy(_settings())
+    settings.kdocgen_report = report
+    document = new_document(source_path, settings)
+    with _generated_markup():
+        Parser().parse(text, document)
+    return document
+
+
+def check_comments(parts: list[CommentPart], source_path: str = "<comments>") -> list[list[TextProblem]]:
+    """Each part's problems (refused markup, reST errors, failures) when
+    its text is parsed as the site parses it; one docutils parse in all."""
+    lines: list[str] = []
+    unit_at: dict[int, int] = {}
+    found: list[list[TextProblem]] = [[] for _ in parts]
+    for index, part in enumerate(parts):
+        too_long = oversized(part.text, part.path, part.line)
+        if too_long is not None:
+            found[index].append(too_long)
+            continue
+        unit_at[len(lines) + 1] = index
+        lines += comment_block(part.text, part.path, part.line, part.titles) + ["", ".."]
+    if lines:
+        _parse("\n".join(lines) + "\n", source_path,
+               lambda lineno, problem: found[unit_at[lineno]].append(problem))
+    return found
+
+
+def check_page(text: str, source_path: str = "<generated>") -> list[Problem]:
+    """Every complaint about a generated page: docutils' warnings and
+    errors, and the problems of the comment text it holds."""
     problems: list[Problem] = []
 
-    def collect(msg):
-        problems.append(Problem(msg.get("line") or 0, msg["level"], msg.astext().strip()))
+    def report(lineno: int, problem: TextProblem) -> None:
+        problems.append(Problem(lineno, 2, f"{problem.path}:{problem.line}: {problem.message}"))
 
-    with _stand_ins():  # the whole publisher: transforms report problems too
-        doctree = publish_doctree(text, source_path=source_path, settings=_settings())
-    for msg in doctree.findall(nodes.system_message):
+    document = _parse(text, source_path, report)
+    for msg in document.findall(nodes.system_message):
         if msg["level"] >= 2:
-            collect(msg)
+            problems.append(Problem(msg.get("line") or 0, msg["level"], msg.astext().strip()))
     return problems

@@ -10,40 +10,16 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import Callable
 
 from ..model import Member, Symbol
 from .cdomain import c_domain_accepts
-from .check import check_rst, may_fail
-from .inline import escape_all, text_to_rst
+from .inline import escape_all
 
 INDENT = "    "
-MAX_LINE = 4000  # docutils refuses lines over 10,000 characters
-
-
-def wrap_overlong(body: str) -> str:
-    """Break lines longer than MAX_LINE (at a space where there is one)."""
-    if len(body) <= MAX_LINE or all(len(line) <= MAX_LINE for line in body.split("\n")):
-        return body
-    out = []
-    for line in body.split("\n"):
-        indent = line[:len(line) - len(line.lstrip())]
-        while len(line) > MAX_LINE:
-            cut = line.rfind(" ", len(indent) + 1, MAX_LINE)
-            cut = cut if cut > len(indent) else MAX_LINE
-            out.append(line[:cut])
-            line = indent + line[cut:].lstrip(" ")
-        out.append(line)
-    return "\n".join(out)
-
-
-def prose(body: str) -> list[str]:
-    """A comment body as reST lines that docutils accepts: converted when
-    that parses cleanly, else shown verbatim as a literal block."""
-    body = wrap_overlong(body)
-    converted = text_to_rst(body)
-    if not may_fail(converted) or not check_rst("\n".join(converted)):
-        return converted
-    return ["::", ""] + [INDENT + line if line.strip() else "" for line in body.split("\n")]
+#: How comment text becomes reST lines: ``prose(text, line, titles=False)``
+#: (see :mod:`kdocgen.render.prose`).
+Prose = Callable[..., list[str]]
 
 
 DIRECTIVE_OF_KIND = {
@@ -115,7 +91,7 @@ def _block(lines: list[str], indent: str) -> list[str]:
     return [indent + line if line.strip() else "" for line in lines]
 
 
-def field_list(symbol: Symbol, indent: str) -> list[str]:
+def field_list(symbol: Symbol, indent: str, prose: Prose) -> list[str]:
     """``:param name:`` / ``:type name:`` blocks of a function or macro."""
     out: list[str] = []
     for member in symbol.params:
@@ -124,15 +100,26 @@ def field_list(symbol: Symbol, indent: str) -> list[str]:
         name = member.name
         out.append("")
         out.append(f"{indent}:param {escape_all(name)}:")
-        desc = prose(_describe(member)) if member.desc else [_describe(member)]
+        desc = prose(member.desc, _desc_line(member)) if member.desc else [_describe(member)]
         out.extend(_block(desc, indent + INDENT))
         if member.type and member.type != "...":
             out.append(f"{indent}:type {escape_all(name)}: {escape_all(member.type)}")
     return out
 
 
-def member_list(symbol: Symbol) -> list[str]:
-    """Struct/union members and enum constants as a definition list."""
+def _desc_line(member: Member) -> int:
+    return member.desc_line or member.line
+
+
+def purpose_line(symbol: Symbol) -> int:
+    """The line of a comment's name line (where its purpose is written)."""
+    return symbol.comment_span[0] + 1 if symbol.comment_span[0] else symbol.line
+
+
+def member_list(symbol: Symbol, prose: Prose, enumerators: bool = True) -> list[str]:
+    """Struct/union members and enum constants as a definition list (the
+    constants as C-domain entries when ``enumerators``, so ``%CONST`` can
+    link to them)."""
     out: list[str] = []
     for member in symbol.params:
         if member.name.startswith("{unnamed_") or not member.name:
@@ -140,12 +127,13 @@ def member_list(symbol: Symbol) -> list[str]:
         if symbol.kind in ("struct", "union") and not member.desc:
             continue
         out.append("")
-        if symbol.kind == "enum":  # a C-domain entry, so %CONST can link here
+        if symbol.kind == "enum" and enumerators:
             out += [f".. c:enumerator:: {member.name}", ""]
-            out.extend(_block(prose(member.desc) if member.desc else ["*undescribed*"], INDENT))
+            out.extend(_block(prose(member.desc, _desc_line(member)) if member.desc else ["*undescribed*"],
+                              INDENT))
             continue
         out.append(f"``{member.name}``")
-        body = prose(member.desc) if member.desc else ["*undescribed*"]
+        body = prose(member.desc, _desc_line(member)) if member.desc else ["*undescribed*"]
         out.extend(_block(body, INDENT))
     return out
 
@@ -155,21 +143,22 @@ def section_slug(title: str) -> str:
     return re.sub(r"[^\w]+", "-", title.lower()).strip("-")
 
 
-def page_entry(symbol: Symbol, anchor: str, scope: str | None = None, literal: bool = False) -> list[str]:
+def page_entry(symbol: Symbol, anchor: str, prose: Prose, scope: str | None = None,
+               literal: bool = False) -> list[str]:
     """An entry in the style of the per-file pages (no trailing blank line);
     ``scope`` puts its declaration in a C namespace, ``literal`` shows it as
     text instead of declaring it."""
     if symbol.kind == "doc":
-        return _doc_entry(symbol, anchor)
+        return _doc_entry(symbol, anchor, prose)
     title = title_of(symbol)
     out = [label(anchor), "", title, "=" * len(title), ""]
-    out += scoped(head_block(symbol, "", literal), scope)
+    out += scoped(head_block(symbol, "", prose, literal), scope)
     if symbol.kind in ("struct", "union", "enum") and symbol.definition:
         out += ["", label(f"{anchor}.definition"), "", "Definition", "-" * 10, "",
                 ".. code-block:: c", ""]
         out += _block(symbol.definition.expandtabs(8).split("\n"), INDENT)
     if symbol.kind in ("struct", "union", "enum"):
-        members = member_list(symbol)
+        members = member_list(symbol, prose)
         if members:
             heading = "Constants" if symbol.kind == "enum" else "Members"
             out += ["", label(f"{anchor}.{heading.lower()}"), "", heading, "-" * len(heading)]
@@ -178,7 +167,7 @@ def page_entry(symbol: Symbol, anchor: str, scope: str | None = None, literal: b
         out += ["", label(f"{anchor}.{section_slug(section.title)}"), ""]
         heading = escape_all(section.title)
         out += [heading, "-" * len(heading), ""]
-        out += prose(section.body)
+        out += prose(section.body, section.line, titles=True)
     return out
 
 
@@ -205,35 +194,53 @@ def scoped(lines: list[str], scope: str | None) -> list[str]:
     return [f".. c:namespace-push:: {scope}", ""] + lines + ["", ".. c:namespace-pop::"]
 
 
-def head_block(symbol: Symbol, indent: str, literal: bool = False) -> list[str]:
-    """The C-domain directive with the purpose and the parameter fields."""
+def head_block(symbol: Symbol, indent: str, prose: Prose, literal: bool = False,
+               fields: bool = True) -> list[str]:
+    """The C-domain directive with the purpose and the parameters: as typed
+    fields (``fields``), else as the kernel's own directive lists them."""
     out = declaration_line(symbol, indent, literal)
     inner = indent + INDENT
     if symbol.purpose:
-        out += [""] + _block(prose(symbol.purpose), inner)
+        out += [""] + _block(prose(symbol.purpose, purpose_line(symbol)), inner)
     if symbol.kind in ("function", "macro") or symbol.is_pointer_typedef:
-        out += field_list(symbol, inner)
+        out += field_list(symbol, inner, prose) if fields else parameter_list(symbol, inner, prose)
     return out
 
 
-def _doc_entry(symbol: Symbol, anchor: str) -> list[str]:
+def parameter_list(symbol: Symbol, indent: str, prose: Prose) -> list[str]:
+    """A "Parameters" rubric and each parameter as declared, with its
+    description (one nested block each, where fields need two)."""
+    out = []
+    for member in symbol.params:
+        if member.name == "void" or not member.name:
+            continue
+        declared = " ".join(param_decl(member).split()).replace("`", "'")
+        out += ["", f"{indent}``{declared}``"]
+        desc = prose(member.desc, _desc_line(member)) if member.desc else [_describe(member)]
+        out.extend(_block(desc, indent + INDENT))
+    return ["", f"{indent}.. rubric:: Parameters"] + out if out else []
+
+
+def doc_body(symbol: Symbol, prose: Prose) -> list[str]:
+    """The text of a ``DOC:`` block."""
+    parts = comment_parts(symbol)
+    return prose(*parts[0]) if parts else []
+
+
+def _doc_entry(symbol: Symbol, anchor: str, prose: Prose) -> list[str]:
     title = escape_all(symbol.name)
-    out = [label(anchor), "", title, "=" * len(title), ""]
-    body = symbol.sections[0].body if symbol.sections else ""
-    out += prose(body.strip("\n"))
-    return out
+    return [label(anchor), "", title, "=" * len(title), ""] + doc_body(symbol, prose)
 
 
-def directive_entry(symbol: Symbol) -> list[str]:
+def directive_entry(symbol: Symbol, prose: Prose) -> list[str]:
     """An entry for the ``kernel-doc`` directive: no titles, rubrics for
     sections (safe to insert anywhere in a hand-written page)."""
     if symbol.kind == "doc":
-        body = symbol.sections[0].body if symbol.sections else ""
-        return prose(body.strip("\n"))
-    out = head_block(symbol, "")
+        return doc_body(symbol, prose)
+    out = head_block(symbol, "", prose, fields=False)
     inner = INDENT
     if symbol.kind in ("struct", "union", "enum"):
-        members = member_list(symbol)
+        members = member_list(symbol, prose, enumerators=False)  # as the kernel's own directive
         if members:
             heading = "Constants" if symbol.kind == "enum" else "Members"
             out += ["", f"{inner}.. rubric:: {heading}"] + _block(members, inner)
@@ -242,11 +249,11 @@ def directive_entry(symbol: Symbol) -> list[str]:
             out += _block(symbol.definition.expandtabs(8).split("\n"), inner + INDENT)
     for section in symbol.sections:
         out += ["", f"{inner}.. rubric:: {escape_all(section.title)}", ""]
-        out += _block(prose(section.body), inner)
+        out += _block(prose(section.body, section.line), inner)
     return out
 
 
-def other_entry(symbol: Symbol, scope: str | None = None, literal: bool = False) -> list[str]:
+def other_entry(symbol: Symbol, prose: Prose, scope: str | None = None, literal: bool = False) -> list[str]:
     """An undocumented declaration: its directive, location and plain comment."""
     out = declaration_line(symbol, "", literal) + [""]
     first, last = symbol.decl_span
@@ -255,6 +262,30 @@ def other_entry(symbol: Symbol, scope: str | None = None, literal: bool = False)
     if symbol.export:
         out[-1] += f" Exported with ``{symbol.export}``."
     if symbol.plain_comment:
-        out += [""] + _block(prose(textwrap.dedent(symbol.plain_comment)), INDENT)
+        out += [""] + _block(prose(*_plain_comment(symbol)), INDENT)
     return scoped(out, scope)
 
+
+
+def _plain_comment(symbol: Symbol) -> tuple[str, int]:
+    """An undocumented declaration's comment and (about) its first line."""
+    comment = textwrap.dedent(symbol.plain_comment)
+    return comment, max(symbol.line - comment.count("\n") - 1, 1)
+
+
+def comment_parts(symbol: Symbol, documented_only: bool = False) -> list[tuple[str, int, bool]]:
+    """Every piece of comment text an entry of ``symbol`` shows, as
+    ``(text, line, titles)`` in page style (what the entries above pass
+    to ``prose``)."""
+    if not symbol.documented:
+        return [] if documented_only or not symbol.plain_comment else [_plain_comment(symbol) + (False,)]
+    if symbol.kind == "doc":
+        section = symbol.sections[0] if symbol.sections else None
+        if section is None or not section.body.strip("\n"):
+            return []
+        skipped = len(section.body) - len(section.body.lstrip("\n"))
+        return [(section.body.strip("\n"), section.line + section.body[:skipped].count("\n"), True)]
+    parts = [(symbol.purpose, purpose_line(symbol), False)] if symbol.purpose else []
+    parts += [(m.desc, _desc_line(m), False) for m in symbol.params if m.desc]
+    parts += [(s.body, s.line, True) for s in symbol.sections if s.body]
+    return parts

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 
 from ..model import SourceFile, Symbol, family
-from .entry import other_entry, page_entry
+from .check import CommentPart, check_comments
+from .entry import Prose, comment_parts, other_entry, page_entry
 from .inline import escape_all
+from .markup import TextProblem
+from .prose import ConvertedProse, is_plain
 
 HEADER = ".. -*- coding: utf-8; mode: rst -*-"
 #: The comment on every generated page's second line: ``.. src-file: PATH``.
@@ -23,11 +26,15 @@ OTHER_TITLE = "Other symbols"
 _INCLUDE_GUARD = re.compile(r"^_*[A-Z0-9_]+_H(?:_\w*)?_*$")
 
 
-def render_page(source: SourceFile, other_symbols: bool = True, site=None) -> str:
+def render_page(source: SourceFile, other_symbols: bool = True, site=None, prose: Prose | None = None) -> str:
     """The whole page of ``source`` as text (ends with a newline).
 
     ``site`` (a :class:`kdocgen.site.index.SiteIndex`) makes labels unique
-    across a site and marks non-canonical entries ``:no-index:``."""
+    across a site and marks non-canonical entries ``:no-index:``.  ``prose``
+    writes the comment text (see :mod:`kdocgen.render.prose`); by default it
+    is converted after one docutils check, as ``kdocgen rst`` writes it."""
+    if prose is None:
+        return checked_page(source, other_symbols, site)[0]
     lines = [HEADER, f".. {SRC_FILE_MARK} {source.path}", ""]
     if site is not None:  # in a site every page needs its own title: the file
         rule = "#" * len(escape_all(source.path))
@@ -36,17 +43,31 @@ def render_page(source: SourceFile, other_symbols: bool = True, site=None) -> st
     placement = _Placement(source.path, site)
     for symbol in source.documented:
         anchor = site.label(symbol) if site else unique_anchor(symbol, anchors)
-        lines += page_entry(symbol, anchor, *placement.of(symbol))
+        lines += page_entry(symbol, anchor, prose, *placement.of(symbol))
         lines.append("")
     if other_symbols:
         others = undocumented(source)
         if others:
             lines += [OTHER_TITLE, "=" * len(OTHER_TITLE), ""]
             for symbol in others:
-                lines += other_entry(symbol, *placement.of(symbol))
+                lines += other_entry(symbol, prose, *placement.of(symbol))
                 lines.append("")
     lines.append(FOOTER)
     return "\n".join(lines) + "\n\n"
+
+
+def checked_page(source: SourceFile, other_symbols: bool = True, site=None) -> tuple[str, list[TextProblem]]:
+    """The page as ``kdocgen rst`` writes it, and the problems of its comment
+    text: every piece that is more than plain prose is parsed once with
+    docutils (all in one document) and written as reST when that found no
+    problem, else as a literal block."""
+    shown = source.documented + (undocumented(source) if other_symbols else [])
+    risky = [CommentPart(text, source.path, line, titles) for symbol in shown
+             for text, line, titles in comment_parts(symbol) if not is_plain(text)]
+    results = check_comments(risky, source.path)
+    passed = {(part.line, part.text) for part, found in zip(risky, results) if not found}
+    page = render_page(source, other_symbols, site, ConvertedProse(passed))
+    return page, [problem for found in results for problem in found]
 
 
 def file_scope(path: str) -> str:

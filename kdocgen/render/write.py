@@ -15,7 +15,7 @@ from ..extract import extract_file
 from ..kerneldoc.dialect import DEFAULT, Dialect
 from ..files import write_if_changed
 from ..model import SourceFile
-from .page import render_page
+from .page import checked_page
 
 
 @dataclass
@@ -26,6 +26,7 @@ class WriteResult:
     unchanged: int = 0
     pages: list[Path] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # comment text shown as text
 
 
 def page_path(out: Path, source_path: str) -> Path:
@@ -56,26 +57,32 @@ def write_files(tree: str | os.PathLike, relpaths: list[str], out: Path, other_s
     return result
 
 
-def _write_one_file(item: tuple[str, str, str, bool, Dialect]) -> tuple[Path | None, bool, list[tuple[str, str]]]:
+_Messages = list[tuple[str, str]]
+
+
+def _write_one_file(item: tuple[str, str, str, bool, Dialect]) -> tuple[Path | None, bool, _Messages, _Messages]:
     tree, rel, out, other_symbols, dialect = item
     return _write_one_source(extract_file(tree, rel, dialect=dialect), Path(out), other_symbols)
 
 
 def _write_one_source(source: SourceFile, out: Path,
-                      other_symbols: bool) -> tuple[Path | None, bool, list[tuple[str, str]]]:
-    """(page written or None, whether it changed, errors) for one source."""
+                      other_symbols: bool) -> tuple[Path | None, bool, _Messages, _Messages]:
+    """(page written or None, whether it changed, errors, warnings) for one source."""
     errors = [(f"{d.path}:{d.line}", d.message) for d in source.diagnostics if d.severity == "error"]
+    page, problems = checked_page(source, other_symbols)
+    warnings = [(f"{p.path}:{p.line}", p.message) for p in problems]
     try:
         path = page_path(out, source.path)
-        changed = write_if_changed(path, render_page(source, other_symbols))
+        changed = write_if_changed(path, page)
     except (OSError, ValueError) as err:
-        return None, False, errors + [(source.path, str(err))]
-    return path, changed, errors
+        return None, False, errors + [(source.path, str(err))], warnings
+    return path, changed, errors, warnings
 
 
-def _add(result: WriteResult, one: tuple[Path | None, bool, list[tuple[str, str]]]) -> None:
-    path, changed, errors = one
+def _add(result: WriteResult, one: tuple[Path | None, bool, _Messages, _Messages]) -> None:
+    path, changed, errors, warnings = one
     result.errors += errors
+    result.warnings += warnings
     if path is None:
         return
     result.pages.append(path)

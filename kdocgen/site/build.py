@@ -19,6 +19,7 @@ from ..kerneldoc.dialect import Dialect
 from ..maintainers import Entry, entry_docs, entry_files, find_entry, read_maintainers
 from ..model import SourceFile
 from ..render.page import render_page
+from ..render.prose import WrappedProse
 from ..files import write_if_changed
 from ..render.write import page_path
 from ..userabi.parse import is_abi_file
@@ -85,7 +86,7 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     progress(f"writing {len(sources)} pages")
     for source in sources:
         path = page_path(out, source.path)
-        write_if_changed(path, render_page(source, site=index))
+        write_if_changed(path, render_page(source, site=index, prose=WrappedProse(source.path)))
         written.append(path.relative_to(out).as_posix())
     written += _copy_docs(plan, out)
     user_abi = write_abi_pages(plan, sources, index, out, progress)

@@ -32,7 +32,9 @@ from sphinx.util.nodes import nested_parse_with_titles
 
 from ..model import SourceFile, Symbol
 from ..render.entry import directive_entry, scoped
-from .parsed import ParsedFiles
+from ..render.prose import WrappedProse
+from .cconfig import attributes_used_in
+from .parsed import DOCUMENTED, ParsedFiles
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +66,23 @@ class KernelDocDirective(SphinxDirective):
     cache: ParsedFiles | None = None
 
     def run(self) -> list[nodes.Node]:
+        try:
+            return self._run()
+        except Exception as err:  # noqa: BLE001 - a source file must not stop the build
+            logger.warning("kernel-doc: %s: could not be documented (%s: %s)", self.arguments[0],
+                           type(err).__name__, err, location=self.get_location())
+            return []
+
+    def _run(self) -> list[nodes.Node]:
         tree = Path(self.config.kerneldoc_srctree or ".")
         relpath = self.arguments[0]
         source = self._source(tree, relpath)
         if source is None:
             return []
         lines: list[str] = []
+        prose = WrappedProse(source.path)
         for symbol in self._select(tree, source):
-            lines += directive_entry(symbol) + [""]
+            lines += directive_entry(symbol, prose) + [""]
         if not lines:
             return []
         site_files = (self.config.kdocgen_site or {}).get("files", ())
@@ -85,7 +96,8 @@ class KernelDocDirective(SphinxDirective):
         for index, line in enumerate(lines):
             content.append(line, origin, index)
         container = nodes.section() if self.options.get("doc") is not None else nodes.container()
-        nested_parse_with_titles(self.state, content, container)
+        with attributes_used_in(self.config, "\n".join(lines)):
+            nested_parse_with_titles(self.state, content, container)
         return container.children
 
     def _source(self, tree: Path, relpath: str) -> SourceFile | None:
@@ -94,7 +106,7 @@ class KernelDocDirective(SphinxDirective):
             logger.warning("kernel-doc: %s: no such file in %s", relpath, tree, location=self.get_location())
             return None
         self.env.note_dependency(str(path.resolve()))
-        source = self.cache.get(tree, relpath)
+        source = self.cache.get(tree, relpath, DOCUMENTED)
         for diag in source.diagnostics:
             if diag.severity == "error":
                 logger.warning("kernel-doc: %s:%d: %s", diag.path, diag.line, diag.message,
@@ -141,6 +153,6 @@ class KernelDocDirective(SphinxDirective):
             for path in sorted(glob.glob(str(tree / pattern), recursive=True)):
                 rel = os.path.relpath(path, tree)
                 self.env.note_dependency(str(Path(path).resolve()))
-                names |= set(self.cache.get(tree, rel).exports)
+                names |= set(self.cache.get(tree, rel, DOCUMENTED).exports)
         return names
 

@@ -9,8 +9,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..render.check import check_rst
-from ..render.inline import SECTION_RULE, escape_all, safe_directive
+from ..render.inline import escape_all
+from ..render.prose import WrappedProse
 from .attributes import CodeAttribute, Handler
 from .link import BY_NAME, DIRECTORY, MATCHED, NOT_FOUND, AbiLinks, Match
 from .parse import LEVELS, AbiEntry
@@ -103,15 +103,12 @@ def badge(level: str) -> list[str]:
     return [f".. role:: abi-{level}", f"   :class: kdocgen-userabi-badge kdocgen-userabi-{level}", ""]
 
 
-def description(text: str) -> list[str]:
-    """An entry's description: its reST when docutils reads it cleanly (and
-    it holds no section titles or unsafe directives), else verbatim."""
-    lines = text.split("\n")
-    risky = any(SECTION_RULE.match(line) for line in lines) or \
-        any(line.lstrip().startswith("..") and not safe_directive(line) for line in lines)
-    if text.strip() and not risky and not check_rst(text):
-        return lines
-    return ["::", ""] + ["    " + line if line.strip() else "" for line in lines]
+def description(entry: AbiEntry) -> list[str]:
+    """An entry's description, as comment text: parsed in the site's build
+    and made safe there (see :mod:`kdocgen.render.prose`)."""
+    if not entry.description.strip():
+        return []
+    return WrappedProse(entry.file)(entry.description, entry.line)
 
 
 def _attribute_line(attribute: CodeAttribute, targets: SiteTargets, page: str) -> str:
@@ -155,7 +152,7 @@ def entry_block(entry: AbiEntry, links: AbiLinks, labels: Labels, targets: SiteT
               ("Documented in", _literal(f"{entry.file}:{entry.line}"))]
     out += [f":{name}: {value}" for name, value in fields if value] + [""]
     if entry.description:
-        out += description(entry.description) + [""]
+        out += description(entry) + [""]
     if entry.users:
         out += ["**Users**", ""] + [f"| {escape_all(line)}" for line in entry.users.split("\n")] + [""]
     out += ["**In the code**", ""]

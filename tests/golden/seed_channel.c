@@ -2,9 +2,9 @@
 /*
  * Golden fixture for the per-file page layout.
  *
- * It declares the two functions documented on the reference page in
- * ../shared/seeds/001_bd0154ef3c22a80c.txt; their comments are written
- * so that kdocgen renders that page byte for byte.  The bodies are stubs.
+ * It declares the two functions documented on the reference page
+ * seed_channel.rst beside it; their comments are written so that kdocgen
+ * renders that page byte for byte.  The bodies are stubs.
  */
 
 /**

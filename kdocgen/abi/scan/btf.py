@@ -60,26 +60,71 @@ class Btf:
         return self.strings[off:self.strings.index(b"\x00", off)].decode("utf-8", "replace")
 
     def structs(self) -> dict[str, str]:
-        """``name -> C definition`` of the own named STRUCT records."""
+        """``name -> C definition`` of the own named STRUCT records, with their layout:
+        each member's ``/* offset size */`` in bytes (``offset:bit`` for bit fields),
+        anonymous structs and unions written out, and the total size (``packed``
+        when a member sits off its natural alignment)."""
         out = {}
-        for kind, name, flag, _size, members in self.own:
-            if kind == STRUCT and name:
-                out.setdefault(name, f"struct {name} {{\n{self._body(members, flag, 1)}}};")
+        for tid, (kind, name, flag, size, members) in enumerate(self.own, self.first):
+            if kind == STRUCT and name and name not in out:
+                packed = ", packed" if self._packed(tid) else ""
+                out[name] = f"struct {name} {{\n{self._body(members, flag, 1, 0)}}}; /* size: {size}{packed} */"
         return out
 
-    def _body(self, members: tuple, bitfields: int, depth: int) -> str:
-        """Member lines of a struct or union body (anonymous members inline)."""
+    def _body(self, members: tuple, bitfields: int, depth: int, base: int) -> str:
+        """Member lines of a struct or union body at byte offset ``base``
+        (anonymous types written out)."""
         lines = []
         pad = "\t" * depth
         for name, tid, offset in members:
             kind, tname, flag, _size, inner = self.type(tid) if tid < self.count else (0, "?", 0, 0, ())
-            if not name and kind in (STRUCT, UNION) and not tname and depth < 8:
+            bit_size, bit_off = (offset >> 24, offset & 0xFFFFFF) if bitfields else (0, offset)
+            where = base + bit_off // 8
+            layout = f"/* {where}:{bit_off % 8} {self.size(tid)} */" if bit_size else f"/* {where} {self.size(tid)} */"
+            if kind in (STRUCT, UNION) and not tname and depth < 8:
                 tag = "struct" if kind == STRUCT else "union"
-                lines.append(f"{pad}{tag} {{\n{self._body(inner, flag, depth + 1)}{pad}}};\n")
+                label = f" {name}" if name else ""
+                lines.append(f"{pad}{tag} {{\n{self._body(inner, flag, depth + 1, where)}{pad}}}{label}; {layout}\n")
                 continue
-            bits = f":{offset >> 24}" if bitfields and offset >> 24 else ""
-            lines.append(f"{pad}{_decl(self, tid, name, 0)}{bits};\n")
+            bits = f":{bit_size}" if bit_size else ""
+            lines.append(f"{pad}{_decl(self, tid, name, 0)}{bits}; {layout}\n")
         return "".join(lines)
+
+    def _resolve(self, tid: int) -> tuple:
+        """The record of ``tid`` with typedefs and qualifiers looked through."""
+        record = self.type(tid) if tid < self.count else (0, "?", 0, 0, ())
+        for _ in range(32):
+            if record[0] not in (TYPEDEF, CONST, VOLATILE, RESTRICT, TYPE_TAG) or record[3] >= self.count:
+                break
+            record = self.type(record[3])
+        return record
+
+    def size(self, tid: int) -> int:
+        """The size in bytes of type ``tid`` (pointers are 8 bytes)."""
+        kind, _name, _flag, size, members = self._resolve(tid)
+        if kind == PTR:
+            return 8
+        if kind == ARRAY:
+            return self.size(members[0]) * members[1]
+        return size if kind in (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT) else 0
+
+    def align(self, tid: int, depth: int = 0) -> int:
+        """The natural alignment of type ``tid``."""
+        kind, _name, _flag, size, members = self._resolve(tid)
+        if kind == ARRAY:
+            return self.align(members[0], depth + 1)
+        if kind in (STRUCT, UNION):
+            return max([self.align(t, depth + 1) for _n, t, _o in members] or [1]) if depth < 16 else 1
+        return max(1, min(self.size(tid), 8))
+
+    def _packed(self, tid: int) -> bool:
+        """True when a member or the size of struct ``tid`` breaks natural alignment."""
+        _kind, _name, flag, size, members = self.type(tid)
+        for _n, mtid, offset in members:
+            bit_size, bit_off = (offset >> 24, offset & 0xFFFFFF) if flag else (0, offset)
+            if not bit_size and (bit_off % 8 or (bit_off // 8) % self.align(mtid)):
+                return True
+        return bool(members) and size % self.align(tid) != 0
 
     def functions(self) -> dict[str, str]:
         """``name -> C declaration`` of the own FUNC records."""

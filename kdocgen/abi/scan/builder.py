@@ -10,10 +10,12 @@ from . import btf as btfmod
 from .dwarf import analyse
 from .elfsyms import (
     GPL,
+    NS_KIND,
     PLAIN,
     Binary,
     BinaryError,
     FuncSym,
+    export,
     read_module,
     read_vmlinux_elf,
     section_bytes,
@@ -38,7 +40,11 @@ def index_build(art: Artifacts, build: Build, dwarf_modules=None, dwarf_cu=None,
     vmlinux, base_btf, compiler = _vmlinux(art, used, warn)
     index = BuildIndex(build=build, binaries=[vmlinux])
     # a vmlinux always exports something: none found means the image did not tell
-    index.exports_known = bool(vmlinux.exports) and all(k != "exported" for k, _ in vmlinux.exports.values())
+    index.exports_known = bool(vmlinux.exports) and all(e[0] != "exported" for e in vmlinux.exports.values())
+    config = art.first("boot/config-*", "usr/lib/modules/*/config")
+    if config is not None:
+        index.config = read_config(config[1].decode("utf-8", "replace"))
+        used.append("config")
     debug = {_module_key(p): (p, d) for p, d in art.modules(debug=True)}
     modules = art.modules()
     for path, data in modules:
@@ -125,7 +131,7 @@ def _vmlinux(art: Artifacts, used: list[str], warn) -> tuple[BinaryIndex, btfmod
         binary.funcs = [FuncSym(n, _FUNC_TYPES[t]) for t, n in syms if t in _FUNC_TYPES]
         funcs_from = "kallsyms"
         if not binary.exports:
-            binary.exports = {n[len("__ksymtab_"):]: ("exported", None) for t, n in syms
+            binary.exports = {n[len("__ksymtab_"):]: export("exported", None) for t, n in syms
                               if n.startswith("__ksymtab_") and t in "rR"}
     used.append(f"vmlinux symbols from {funcs_from}")
     compiler = binary.compiler or _banner_compiler(rodata)
@@ -182,8 +188,19 @@ def _add_dwarf(entry: BinaryIndex, data: bytes, path: str, warn, keep_cu=lambda 
     entry.has_dwarf = bool(entry.subprograms)
 
 
+def read_config(text: str) -> dict[str, str]:
+    """``CONFIG_X -> value`` of the options a kernel ``config`` file sets (``y``, ``m``, strings...)."""
+    out = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.startswith("CONFIG_") and value != "n":
+            out[key] = value
+    return out
+
+
 def _apply_symvers(index: BuildIndex, text: str) -> None:
-    """Export kinds and CRCs from ``Module.symvers`` (``crc name module kind [ns]``)."""
+    """Export kinds, CRCs and namespaces from ``Module.symvers`` (``crc name module kind [ns]``)."""
+    plain = {v: k for k, v in NS_KIND.items()}
     for line in text.splitlines():
         parts = line.split("\t")
         if len(parts) < 4:
@@ -191,5 +208,7 @@ def _apply_symvers(index: BuildIndex, text: str) -> None:
         crc, name, module, kind = parts[:4]
         owner = "vmlinux" if module in ("vmlinux", "") else module.rsplit("/", 1)[-1].replace("-", "_")
         binary = index.binary(owner)
-        if binary is not None and kind in (PLAIN, GPL, "EXPORT_SYMBOL_NS", "EXPORT_SYMBOL_NS_GPL"):
-            binary.exports[name] = (kind, crc if crc.startswith("0x") else f"0x{crc}")
+        if binary is not None and kind in (PLAIN, GPL, *plain):
+            namespace = parts[4].strip() if len(parts) > 4 else ""
+            binary.exports[name] = export(plain.get(kind, kind), crc if crc.startswith("0x") else f"0x{crc}",
+                                          namespace)

@@ -12,7 +12,7 @@ from ...files import write_if_changed
 from .index import BuildIndex, from_json, to_json
 
 #: Bump when the index content changes, so old cache entries are ignored.
-SCANNER_VERSION = 3
+SCANNER_VERSION = 4
 
 
 def default_root() -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -54,12 +55,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     specs = [s.__class__(s.kind, s.ref, args.dbg or s.dbg, args.headers or s.headers) if s.kind == "apt" else s
              for s in specs]
+    root = Path(args.cache) if args.cache else default_root()
     try:
-        wanted, modules = _wanted(args, say)
+        wanted, modules, versions = _wanted(args, say, specs, root)
     except _InputError as err:
         say(str(err))
         return 2
-    root = Path(args.cache) if args.cache else default_root()
     apt = None
     if any(s.kind == "apt" for s in specs):
         apt = Apt(root / "apt")
@@ -81,8 +82,11 @@ def run(args: argparse.Namespace) -> int:
         wanted = all_functions(indexes)
     what = "all functions" if args.all else (f"functions of {args.symbols_from}" if args.symbols_from
                                               else f"functions of MAINTAINERS entry {args.subsystem or DEFAULT_SUBSYSTEM!r}")
-    data = assemble(indexes, wanted, modules,
-                    sources=[f"kdocgen abi scan: {what}, {len(indexes)} builds"])
+    sources = [f"kdocgen abi scan: {what}, {len(indexes)} builds"]
+    if versions:
+        sources.append("each build's functions and files from its version's linux-source "
+                       f"({', '.join(sorted(versions, key=_series_key))})")
+    data = assemble(indexes, wanted, modules, sources=sources, versions=versions)
     try:
         write(data, Path(args.output))
     except OSError as err:
@@ -97,13 +101,14 @@ class _InputError(Exception):
     pass
 
 
-def _wanted(args, say):
-    """The wanted symbols and the file -> module map (None: every function)."""
+def _wanted(args, say, specs, root: Path):
+    """The wanted symbols, the file -> module map (None: every function) and,
+    for a subsystem, each build version's source facts."""
     from ...sources import SourcesError
-    from .subsystem import FileModules, read_kbuild, subsystem_wanted, wanted_from_list
+    from .subsystem import FileModules, read_kbuild, wanted_from_list
 
     if args.all:
-        return None, FileModules()
+        return None, FileModules(), {}
     if args.symbols_from:
         try:
             wanted = wanted_from_list(Path(args.symbols_from))
@@ -111,10 +116,9 @@ def _wanted(args, say):
             raise _InputError(f"{args.symbols_from}: cannot read: {getattr(err, 'strerror', None) or err}") from None
         tree = _tree(args, say) if args.srctree or os.environ.get("KSRC") else None
         files = sorted({w.file for w in wanted if w.file})
-        return wanted, read_kbuild(tree, files) if tree else FileModules()
-    tree, entry = _subsystem_tree(args, say, args.subsystem or DEFAULT_SUBSYSTEM)
+        return wanted, read_kbuild(tree, files) if tree else FileModules(), {}
     try:
-        return subsystem_wanted(tree, entry, jobs=args.jobs)
+        return _subsystem_versions(args, say, args.subsystem or DEFAULT_SUBSYSTEM, specs, root)
     except (SourcesError, LookupError, ValueError) as err:
         raise _InputError(f"MAINTAINERS: {err}") from None
 
@@ -131,19 +135,68 @@ def _tree(args, say) -> Path:
         raise _InputError(str(err)) from None
 
 
-def _subsystem_tree(args, say, name: str):
-    """The tree holding MAINTAINERS entry ``name``'s files and the Makefiles
-    of their directories (file -> module map), and the entry."""
-    from ...maintainers import find_entry, need_for_entry, read_maintainers, subsystem_tree
-    from ...sources import SourcesError, kernel_tree
+_SERIES = re.compile(r"(?:^|/)linux-(?:image|binary|modules)-(\d+\.\d+)[.-]")
 
-    try:
-        if args.srctree:
-            tree = Path(args.srctree)
-            return tree, find_entry(read_maintainers(tree), name)
-        tree, entry = subsystem_tree(name, progress=say)
-        dirs = sorted({p.rsplit("/", 1)[0] + "/Makefile" for p in need_for_entry(entry)
-                       if p.endswith(("/", ".c*")) and "include/" not in p})
-        return kernel_tree(need=["MAINTAINERS", *need_for_entry(entry), *dirs], progress=say), entry
-    except (SourcesError, LookupError, ValueError) as err:
-        raise _InputError(str(err)) from None
+
+def _series_key(version: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", version)]
+
+
+def build_series(specs) -> list[str]:
+    """The kernel versions (``6.1``) of Debian package specs, in version order."""
+    found = {m.group(1) for s in specs for m in [_SERIES.search(s.ref)] if m}
+    return sorted(found, key=_series_key)
+
+
+def _entry(tree: Path, name: str, entries: dict, say):
+    """Entry ``name`` of the tree's MAINTAINERS; when that file cannot be read
+    (older trees have lines today's parser rejects), the entry of the closest newer tree read."""
+    from ...maintainers import find_entry, read_maintainers
+    from ...sources import SourcesError
+
+    if str(tree) not in entries:
+        try:
+            entries[str(tree)] = find_entry(read_maintainers(tree), name)
+        except SourcesError as err:
+            if not entries:
+                raise
+            say(f"{err}; using the file patterns of the newer tree's entry")
+            entries[str(tree)] = list(entries.values())[-1]
+    return entries[str(tree)]
+
+
+def _subsystem_versions(args, say, name: str, specs, root: Path):
+    """Per build version: its tree (``--srctree``/KSRC for its own version, else
+    ``linux-source-X.Y``), the entry's functions there and the source facts;
+    the wanted symbols are their union."""
+    from ...extract import extract_many
+    from ...maintainers import entry_files, need_for_entry
+    from ...sources import kernel_tree, tree_version
+    from .subsystem import FileModules
+    from .versions import union_wanted, version_source
+
+    given = Path(args.srctree) if args.srctree else None
+    trees: dict[str, Path] = {}
+    if given is not None:
+        trees[tree_version(given) or "given"] = given
+    entries: dict[str, object] = {}
+    for version in sorted(build_series(specs), key=_series_key, reverse=True) or ([] if trees else [None]):
+        if version in trees:
+            continue
+        tree = kernel_tree(need=["MAINTAINERS"], progress=say, version=version)
+        entry = _entry(tree, name, entries, say)
+        tree = kernel_tree(need=["MAINTAINERS", *need_for_entry(entry), "Makefile", "*/Makefile", "*/Kbuild", "*.c"],
+                           progress=say, version=version)
+        found = tree_version(tree) or version or "given"
+        if version and found != version:
+            say(f"KSRC is a {found} tree: the {version} builds are classified with it")
+        trees[version or found] = tree
+    versions, modules = {}, FileModules()
+    for version, tree in sorted(trees.items(), key=lambda item: _series_key(item[0])):
+        files = entry_files(tree, _entry(tree, name, entries, say))
+        sources = list(extract_many(tree, files, jobs=args.jobs))
+        versions[version] = version_source(tree, sources, version, cache=root / "sources")
+        ours = {f for _n, f in versions[version].defined}
+        modules.modules.update({f: m for f, m in versions[version].kbuild.module_map().items() if f in ours})
+        say(f"linux-source {version}: {len(files)} files, {len(versions[version].defined)} functions")
+    return union_wanted(list(versions.values())), modules, versions

@@ -16,6 +16,8 @@ from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
 PLAIN, GPL = "EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL"
+#: The export kind of a namespaced export (``EXPORT_SYMBOL_NS[_GPL]``).
+NS_KIND = {PLAIN: "EXPORT_SYMBOL_NS", GPL: "EXPORT_SYMBOL_NS_GPL"}
 _EXPORT_SECTIONS = (("__ksymtab", "__kcrctab", PLAIN), ("__ksymtab_gpl", "__kcrctab_gpl", GPL))
 #: Newer kernels keep every export in __ksymtab and one flag byte per entry here (bit 0: GPL only).
 _FLAGS_SECTION, _GPL_FLAG = "__kflagstab", 1
@@ -35,6 +37,15 @@ class FuncSym:
     file: str = ""     # the STT_FILE symbol before it (local symbols), when kept
 
 
+#: An export: kind (``EXPORT_SYMBOL``...), CRC or None, namespace ("" when none).
+Export = tuple[str, "str | None", str]
+
+
+def export(kind: str, crc: str | None, namespace: str = "") -> Export:
+    """An export record; a namespace turns the kind into ``EXPORT_SYMBOL_NS[_GPL]``."""
+    return (NS_KIND.get(kind, kind) if namespace else kind, crc, namespace)
+
+
 @dataclass
 class Binary:
     """What the scan keeps of one binary."""
@@ -42,7 +53,7 @@ class Binary:
     name: str                                   # "vmlinux" or the module name
     path: str = ""                              # path inside the package
     funcs: list[FuncSym] = field(default_factory=list)
-    exports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> (kind, crc)
+    exports: dict[str, Export] = field(default_factory=dict)  # name -> (kind, crc, namespace)
     compiler: str = ""                          # first .comment string
     btf: bytes = b""                            # the .BTF section
 
@@ -71,10 +82,13 @@ def read_module(data: bytes, path: str) -> Binary:
 
 
 def _module_symbols(elf: ELFFile, symtab: SymbolTableSection, binary: Binary) -> None:
-    """Functions, ``STT_FILE`` names and ``__ksymtab_*`` / ``__crc_*`` exports."""
+    """Functions, ``STT_FILE`` names and ``__ksymtab_*`` / ``__crc_*`` exports
+    (namespaces from the ``__kstrtabns_*`` strings)."""
     sections = [s.name for s in elf.iter_sections()]
     flags = section_bytes(elf, _FLAGS_SECTION)
+    strings = section_bytes(elf, "__ksymtab_strings")
     crcs: dict[str, str | None] = {}
+    namespaces: dict[str, str] = {}
     exported: dict[str, str] = {}
     for sym in raw_symbols(elf, symtab, binary.funcs):
         name, shndx = sym[0], sym[3]
@@ -85,8 +99,19 @@ def _module_symbols(elf: ELFFile, symtab: SymbolTableSection, binary: Binary) ->
                 exported[name[len("__ksymtab_"):]] = _flagged(kind, flags, sym[1] // 12) if flags else kind
         elif name.startswith("__crc_"):
             crcs[name[len("__crc_"):]] = _crc_value(elf, sym)
+        elif name.startswith("__kstrtabns_") and 0 < shndx < len(sections) \
+                and sections[shndx] == "__ksymtab_strings":
+            namespaces[name[len("__kstrtabns_"):]] = _c_string(strings, sym[1])
     for name, kind in exported.items():
-        binary.exports[name] = (kind, crcs.get(name))
+        binary.exports[name] = export(kind, crcs.get(name), namespaces.get(name, ""))
+
+
+def _c_string(data: bytes, offset: int) -> str:
+    """The NUL-terminated string at ``offset`` ("" when outside ``data``)."""
+    if not 0 <= offset < len(data):
+        return ""
+    end = data.find(b"\x00", offset)
+    return data[offset:end if end >= 0 else len(data)].decode("ascii", "replace")
 
 
 _BINDS = {0: "STB_LOCAL", 1: "STB_GLOBAL", 2: "STB_WEAK"}
@@ -148,14 +173,14 @@ def read_vmlinux_elf(data: bytes, origin: str) -> tuple[Binary, ELFFile]:
     return binary, elf
 
 
-def _linked_exports(elf: ELFFile) -> dict[str, tuple[str, str | None]]:
-    """Exports of a linked image: each ``kernel_symbol`` entry's name, kind and CRC."""
+def _linked_exports(elf: ELFFile) -> dict[str, Export]:
+    """Exports of a linked image: each ``kernel_symbol`` entry's name, namespace, kind and CRC."""
     strings = elf.get_section_by_name("__ksymtab_strings")
     if strings is None:
         return {}
     sdata, sbase = strings.data(), strings["sh_addr"]
     ptr = 8 if elf.elfclass == 64 else 4
-    out: dict[str, tuple[str, str | None]] = {}
+    out: dict[str, Export] = {}
     flags = section_bytes(elf, _FLAGS_SECTION)
     for table, crctab, kind in _EXPORT_SECTIONS:
         section = elf.get_section_by_name(table)
@@ -164,10 +189,9 @@ def _linked_exports(elf: ELFFile) -> dict[str, tuple[str, str | None]]:
         data, base = section.data(), section["sh_addr"]
         crcs = elf.get_section_by_name(crctab)
         cdata = crcs.data() if crcs is not None else b""
-        names = _entry_names(data, base, sdata, sbase, ptr)
-        for i, name in enumerate(names):
+        for i, (name, namespace) in enumerate(_entry_names(data, base, sdata, sbase, ptr)):
             crc = f"0x{struct.unpack_from('<I', cdata, 4 * i)[0]:08x}" if 4 * i + 4 <= len(cdata) else None
-            out[name] = (_flagged(kind, flags, i), crc)
+            out[name] = export(_flagged(kind, flags, i), crc, namespace)
     return out
 
 
@@ -178,21 +202,26 @@ def _flagged(kind: str, flags: bytes, index: int) -> str:
     return kind
 
 
-def _entry_names(data: bytes, base: int, sdata: bytes, sbase: int, ptr: int) -> list[str]:
-    """Names of ``kernel_symbol`` entries: relative (3 x s32) or absolute (3 pointers)."""
+def _entry_names(data: bytes, base: int, sdata: bytes, sbase: int, ptr: int) -> list[tuple[str, str]]:
+    """``(name, namespace)`` of ``kernel_symbol`` entries: relative (3 x s32) or absolute (3 pointers)."""
     def name_at(addr: int) -> str | None:
         off = addr - sbase
         if not 0 <= off < len(sdata):
             return None
         return sdata[off:sdata.index(b"\x00", off)].decode("ascii", "replace")
 
-    for size, decode in ((12, lambda pos: base + pos + 4 + struct.unpack_from("<i", data, pos + 4)[0]),
-                         (3 * ptr, lambda pos: struct.unpack_from("<Q" if ptr == 8 else "<I", data, pos + ptr)[0])):
+    def relative(pos: int, field: int) -> int:
+        return base + pos + 4 * field + struct.unpack_from("<i", data, pos + 4 * field)[0]
+
+    def absolute(pos: int, field: int) -> int:
+        return struct.unpack_from("<Q" if ptr == 8 else "<I", data, pos + ptr * field)[0]
+
+    for size, decode in ((12, relative), (3 * ptr, absolute)):
         if len(data) % size:
             continue
-        names = [name_at(decode(pos)) for pos in range(0, len(data), size)]
+        names = [name_at(decode(pos, 1)) for pos in range(0, len(data), size)]
         if names and all(n for n in names):
-            return names
+            return [(name, name_at(decode(pos, 2)) or "") for name, pos in zip(names, range(0, len(data), size))]
     return []
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..model import Build
 from .dwarf import Subprogram
-from .elfsyms import FuncSym
+from .elfsyms import Export, FuncSym
 
 _BIND = {"STB_LOCAL": "l", "STB_GLOBAL": "g", "STB_WEAK": "w"}
 _UNBIND = {v: k for k, v in _BIND.items()}
@@ -25,7 +25,7 @@ class BinaryIndex:
     name: str
     path: str = ""
     funcs: list[FuncSym] = field(default_factory=list)
-    exports: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    exports: dict[str, Export] = field(default_factory=dict)
     signatures: dict[str, str] = field(default_factory=dict)
     structs: dict[str, str] = field(default_factory=dict)     # BTF struct name -> definition
     subprograms: list[Subprogram] = field(default_factory=list)
@@ -40,6 +40,7 @@ class BuildIndex:
     build: Build
     binaries: list[BinaryIndex] = field(default_factory=list)   # vmlinux first
     exports_known: bool = True      # vmlinux export kinds are known
+    config: dict[str, str] | None = None    # CONFIG_X -> y/m/value; None when the build has no config file
 
     def binary(self, name: str) -> BinaryIndex | None:
         """The binary called ``name`` (None when the build has none)."""
@@ -54,6 +55,7 @@ def to_json(index: BuildIndex) -> dict:
     return {
         "build": asdict(index.build),
         "exports_known": index.exports_known,
+        "config": dict(sorted(index.config.items())) if index.config is not None else None,
         "binaries": [{
             "name": b.name, "path": b.path, "has_btf": b.has_btf, "has_dwarf": b.has_dwarf,
             "funcs": [[f.name, _BIND.get(f.bind, f.bind), f.size, *([f.file] if f.file else [])]
@@ -73,8 +75,9 @@ def from_json(obj: dict) -> BuildIndex:
         binaries.append(BinaryIndex(
             name=b["name"], path=b["path"], has_btf=b["has_btf"], has_dwarf=b["has_dwarf"],
             funcs=[FuncSym(f[0], _UNBIND.get(f[1], f[1]), f[2], *f[3:]) for f in b["funcs"]],
-            exports={k: (v[0], v[1]) for k, v in b["exports"].items()},
+            exports={k: (v[0], v[1], v[2] if len(v) > 2 else "") for k, v in b["exports"].items()},
             signatures=dict(b["signatures"]), structs=dict(b["structs"]),
             subprograms=[Subprogram(**{**s, "inline_callers": set(s["inline_callers"])}) for s in b["subprograms"]],
         ))
-    return BuildIndex(build=Build(**obj["build"]), binaries=binaries, exports_known=obj["exports_known"])
+    return BuildIndex(build=Build(**obj["build"]), binaries=binaries, exports_known=obj["exports_known"],
+                      config=obj.get("config"))

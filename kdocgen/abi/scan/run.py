@@ -205,8 +205,9 @@ class Scanner:
         return path.rsplit("/", 1)[-1].split(".ko")[0].replace("-", "_") in self.dwarf_modules
 
     def _packages(self, name: str, version: str, arch: str, spec: BuildSpec) -> list[str]:
-        """The packages holding the build: the image, or its split parts (sid), plus -dbg/headers."""
-        parts = [d for d in self.apt.depends(name, version) if re.match(r"linux-(binary|modules)-", d)]
+        """The packages holding the build: the image, or its split parts (sid: binary, modules,
+        base with the config), plus -dbg/headers."""
+        parts = [d for d in self.apt.depends(name, version) if re.match(r"linux-(binary|modules|base)-", d)]
         packages = parts or [name]
         release = name.split("-", 2)[2]
         if spec.dbg:

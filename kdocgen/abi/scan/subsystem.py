@@ -1,7 +1,7 @@
 """Which symbols a scan is restricted to, and which binary each file builds into.
 
-The symbols are the functions defined in a MAINTAINERS entry's files (found
-with kdocgen's own extractor), or names from a list.  The file -> module map
+The symbols are the functions defined in a MAINTAINERS entry's files (each
+version's, see :mod:`.versions`), or names from a list.  The file -> module map
 is read from the kernel Makefiles (``obj-$(CONFIG_X) += mod.o``,
 ``mod-y := a.o b.o``), so a static of ``drivers/hv/channel.c`` is looked for
 in ``hv_vmbus`` and a same-named symbol elsewhere is a collision.
@@ -9,13 +9,12 @@ in ``hv_vmbus`` and a same-named symbol elsewhere is a collision.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from ...maintainers import Entry
+from .kbuild import read_rules
 
-_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()-]+?)-(y|m|objs|\$\([A-Za-z0-9_]+\)|\$\(subst [^)]*\)\))\s*[:+]?=\s*(.*)$")
+
 
 
 @dataclass(frozen=True)
@@ -39,61 +38,8 @@ class FileModules:
 
 
 def read_kbuild(tree: Path, files: list[str]) -> FileModules:
-    """The module of each ``.c`` file in ``files``, from its directory's Makefile."""
-    out = FileModules()
-    for directory in sorted({str(PurePosixPath(f).parent) for f in files if f.endswith(".c")}):
-        makefile = tree / directory / "Makefile"
-        try:
-            text = makefile.read_text("utf-8", "replace")
-        except OSError:
-            continue
-        for obj, module in _makefile_objects(text).items():
-            out.modules[f"{directory}/{obj[:-2]}.c"] = module
-    return out
-
-
-def _makefile_objects(text: str) -> dict[str, str]:
-    """``file.o -> module`` for the composite and single-file objects of a Makefile."""
-    text = text.replace("\\\n", " ")
-    composite: dict[str, list[str]] = {}
-    top: list[str] = []
-    for line in text.splitlines():
-        match = _ASSIGN.match(line.split("#", 1)[0])
-        if not match:
-            continue
-        target, _cond, objs = match.groups()
-        names = [o for o in objs.split() if o.endswith(".o")]
-        if target == "obj":
-            top += names
-        else:
-            composite.setdefault(target, []).extend(names)
-    out: dict[str, str] = {}
-    for obj in top:
-        mod = obj[:-2]
-        for part in composite.get(mod, []) or [obj]:
-            out.setdefault(part, mod.replace("-", "_"))
-    return out
-
-
-def wanted_from_sources(sources) -> list[Wanted]:
-    """Functions with a body and defined structs of the extracted files (``SourceFile`` objects).
-
-    A header body of a name some ``.c`` file defines is a stub for another
-    configuration (``static inline ... { return 0; }``) and is left out.
-    """
-    out = {}
-    for source in sources:
-        for sym in source.symbols:
-            if sym.kind == "function" and sym.has_body:
-                out.setdefault((sym.name, source.path), Wanted("function", sym.name, source.path))
-    in_c = {name for name, path in out if path.endswith(".c")}
-    kept = [w for (name, path), w in out.items() if path.endswith(".c") or name not in in_c]
-    structs = {}
-    for source in sources:
-        for sym in source.symbols:
-            if sym.kind == "struct" and sym.name and sym.params:
-                structs.setdefault(sym.name, Wanted("struct", sym.name, source.path))
-    return sorted(kept + list(structs.values()), key=lambda w: (w.kind, w.name, w.file or ""))
+    """The module of each ``.c`` file in ``files``, from the Makefiles (:mod:`.kbuild`)."""
+    return FileModules(read_rules(tree, files).module_map())
 
 
 def wanted_from_list(path: Path) -> list[Wanted]:
@@ -105,13 +51,3 @@ def wanted_from_list(path: Path) -> list[Wanted]:
             name, _, file = line.partition("\t") if "\t" in line else line.partition(" ")
             out.append(Wanted("function", name.strip(), file.strip() or None))
     return out
-
-
-def subsystem_wanted(tree: Path, entry: Entry, jobs: int = 1) -> tuple[list[Wanted], FileModules]:
-    """The functions of a MAINTAINERS entry's files and their files' modules."""
-    from ...extract import extract_many
-    from ...maintainers import entry_files
-
-    files = entry_files(tree, entry)
-    sources = list(extract_many(tree, files, jobs=jobs))
-    return wanted_from_sources(sources), read_kbuild(tree, files)

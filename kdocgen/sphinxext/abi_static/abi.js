@@ -1,5 +1,6 @@
 /* kdocgen: sort the ABI tables by a click on a column head; filter the
- * function table with the check boxes, the issue menu and the name field. */
+ * function table with the check boxes, the issue and absence-reason menus
+ * and the name field. */
 (function () {
   "use strict";
 
@@ -47,6 +48,9 @@
             if (text && row.cells[0].textContent.toLowerCase().indexOf(text) < 0) visible = false;
           } else if (key === "issue") {
             if (input.value && row.getAttribute("data-issue") !== input.value) visible = false;
+          } else if (key === "reason") {
+            var reasons = row.getAttribute("data-reasons") || "";
+            if (input.value && reasons.indexOf("|" + input.value + "|") < 0) visible = false;
           } else if (input.checked && row.getAttribute("data-" + key) !== "1") {
             visible = false;
           }
