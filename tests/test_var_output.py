@@ -10,7 +10,7 @@ from sphinx.cmd.build import build_main
 from kdocgen.extract import extract_source
 from kdocgen.kerneldoc.dialect import PYTHON
 from kdocgen.lint.run import lint
-from kdocgen.render.check import check_rst
+from kdocgen.render.check import check_page
 from kdocgen.render.man import render_man
 from kdocgen.render.page import render_page
 
@@ -21,7 +21,7 @@ VARS = (FIXTURES / "var_comments.c").read_bytes()
 def test_page_has_a_c_var_entry_per_variable():
     source = extract_source("drivers/hv/ring.c", VARS, dialect=PYTHON)
     page = render_page(source)
-    assert check_rst(page) == []
+    assert check_page(page) == []
     assert ".. c:var:: unsigned long hv_ring_count" in page
     assert ".. c:var:: const char *" in page and "hv_ring_names[]" in page
     assert "number of rings in use" in page and "Updated under hv_ring_lock." in page

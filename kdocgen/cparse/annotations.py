@@ -34,7 +34,7 @@ _PREFIX_WORD = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9_]*")
 _BRACES = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*|[{}]', re.M)
 # Declarations that may hold an annotation: a "__" word, a word after a ")",
 # a word in capitals at the start, a macro call holding members.
-_MAYBE = re.compile(rb"__|\)\s*[A-Za-z_]|^\s*[A-Z][A-Z0-9]*_", re.M)
+_MAYBE = re.compile(rb"__|\)\s*[A-Za-z_]|^[ \t]*[A-Z][A-Z0-9]*_", re.M)
 _SKIPPED_BLOCK = re.compile(rb"(?:if|else|for|while|do|switch|case|default|return)\b")
 
 

@@ -49,6 +49,7 @@ class _Reader:
         self.doc = doc
         self.section = DESCRIPTION
         self.start_line = doc.name_line + 1
+        self.purpose_lines: list[str] = []  # lines the purpose goes on with
 
     def note(self, line: int, rule: str, message: str) -> None:
         self.doc.notes.append(Note(line, rule, message))
@@ -58,8 +59,11 @@ class _Reader:
         for index in range(first, min(last, len(lines) - 1) + 1):
             line = lines[index].expandtabs(8)
             if self.line(line, index + 1):
-                return
-        self.flush()
+                break
+        else:
+            self.flush()
+        if self.purpose_lines:
+            self.doc.purpose = SPACES.sub(" ", " ".join([self.doc.purpose, *self.purpose_lines])).strip()
 
     def ended(self, line: str, lineno: int) -> bool:
         """Whether ``line`` closes the comment (the open section is stored)."""
@@ -85,7 +89,7 @@ class PerlBody(_Reader):
 
     def __init__(self, doc: DocComment):
         super().__init__(doc)
-        self.contents = ""
+        self.contents: list[str] = []  # the open section's text, in pieces
         self.maybe_purpose = doc.purpose_open
         self.after_blank = False
         self.indent: str | None = None
@@ -94,8 +98,8 @@ class PerlBody(_Reader):
         if self.after_blank and _NEW_PARAGRAPH.match(line):
             # kernel-doc stores the section even when only blank lines
             # followed its heading: "Returns:" then a blank line counts.
-            self.doc.add_section(self.section, self.contents, self.start_line)
-            self.section, self.contents, self.start_line = DESCRIPTION, "", lineno
+            self.doc.add_section(self.section, "".join(self.contents), self.start_line)
+            self.section, self.contents, self.start_line = DESCRIPTION, [], lineno
             self.after_blank = False
         if self._heading(line, lineno):
             return False
@@ -105,9 +109,13 @@ class PerlBody(_Reader):
         return False
 
     def flush(self) -> None:
-        if self.contents and self.contents != "\n":
-            self.doc.add_section(self.section, self.contents, self.start_line)
-        self.contents = ""
+        self._store()
+        self.contents = []
+
+    def _store(self) -> None:
+        """Store the open section unless it holds nothing but a newline."""
+        if self.contents and self.contents != ["\n"]:
+            self.doc.add_section(self.section, "".join(self.contents), self.start_line)
 
     def _heading(self, line: str, lineno: int) -> bool:
         match = SECTION.search(line)
@@ -116,12 +124,11 @@ class PerlBody(_Reader):
         title = match.group(1)
         if title.lower() in ("description", "context", "return", "returns") or title == "@return":
             title = canonical_title(title)
-        if self.contents and self.contents != "\n":
-            self.doc.add_section(self.section, self.contents, self.start_line)
+        self._store()
         text = (match.group(2) or "").lstrip(" ")
         # kernel-doc reads the line with its newline, so an empty "@a:" still
         # has content and counts as described when the next heading follows.
-        self.section, self.contents, self.start_line = title, (text + "\n" if text else "\n\n"), lineno
+        self.section, self.contents, self.start_line = title, [text + "\n" if text else "\n\n"], lineno
         self.maybe_purpose = self.after_blank = False
         self.indent = None
         return True
@@ -139,11 +146,11 @@ class PerlBody(_Reader):
                 self.after_blank = False
             else:
                 self.after_blank = self.section != DESCRIPTION
-                self.contents += "\n"
+                self.contents.append("\n")
             self.maybe_purpose = False
             return
         if self.maybe_purpose:
-            self.doc.purpose = SPACES.sub(" ", f"{self.doc.purpose} {text}").strip()
+            self.purpose_lines.append(text)
             return
         if self.section.startswith("@") or self.section == CONTEXT:
             if self.indent is None:
@@ -152,7 +159,7 @@ class PerlBody(_Reader):
                 text = text[len(self.indent):]
         if not self.contents:
             self.start_line = self.start_line or lineno
-        self.contents += text + "\n"
+        self.contents.append(text + "\n")
 
 
 class PythonBody(_Reader):
@@ -182,7 +189,7 @@ class PythonBody(_Reader):
         text = match.group(1)
         if self.state == self.PURPOSE:
             if text:
-                self.doc.purpose = SPACES.sub(" ", f"{self.doc.purpose} {text}").strip()
+                self.purpose_lines.append(text)
             else:
                 self.state = self.TEXT
             return False

@@ -244,19 +244,20 @@ def read_inline_docs(doc: DocComment, lines: list[str], first: int, last: int,
 
 
 def _inline_block(doc: DocComment, lines: list[str], index: int, last: int) -> int:
-    title, contents, line_of_title, broken = "", "", 0, False
+    title, line_of_title, broken = "", 0, False
+    contents: list[str] = []  # the text since the last line holding more than blanks
     while index < len(lines):
         line = lines[index].expandtabs(8)
         if _INLINE_END.match(line):
-            if title and contents and contents != "\n":
-                doc.add_section(title, contents, line_of_title)
+            if title and contents and contents != ["\n"]:
+                doc.add_section(title, "".join(contents), line_of_title)
             return index + 1
         if not title and not broken:
             named = _INLINE_NAME.match(line)
             if named:
                 title, line_of_title = re.sub(r"\s+", "", named.group(1)), index + 1
                 text = named.group(2).lstrip(" ")
-                contents = text + "\n" if text else ""
+                contents = [text + "\n"] if text else []
             else:
                 broken = True
                 doc.notes.append(Note(index + 1, "inline-format",
@@ -264,9 +265,9 @@ def _inline_block(doc: DocComment, lines: list[str], index: int, last: int) -> i
         elif title:
             content = CONTENT.search(line)
             if content:
-                contents += content.group(1) + "\n"
-                if not contents.strip():
-                    contents = ""
+                contents.append(content.group(1) + "\n")
+                if len(contents) == 1 and not contents[0].strip():
+                    contents = []
         index += 1
     return index
 
