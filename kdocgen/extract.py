@@ -181,14 +181,20 @@ def one_line_end(text: str) -> str:
     return text.replace("\r\n", "\n").translate(_OTHER_LINE_ENDS)
 
 
+#: Where a tree keeps the Python kernel-doc (7.x; the last 6.x releases).
+_PYTHON_KERNEL_DOC = ("tools/docs/kernel-doc", "scripts/kernel-doc.py")
+
+
 def dialect_of(tree: str | os.PathLike | None, version: str | None = None) -> Dialect:
     """The kernel-doc rules to read ``tree`` with: those of ``version``
-    when given, else of the version its Makefile declares (6.x: the Perl
-    kernel-doc's, 7.x: the Python one's)."""
-    if version is None and tree is not None:
-        from .sources import tree_version
-        version = tree_version(tree)
-    return dialect_for(version)
+    when given, else those of the kernel-doc the tree carries (the Python
+    rewrite's when it has one) for the version its Makefile declares
+    (without either tool: 6.x the Perl kernel-doc's, 7.x the Python one's)."""
+    if version is not None or tree is None:
+        return dialect_for(version)
+    from .sources import tree_version
+    python = True if any(os.path.isfile(os.path.join(tree, p)) for p in _PYTHON_KERNEL_DOC) else None
+    return dialect_for(tree_version(tree), python)
 
 
 def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False,

@@ -62,6 +62,18 @@ def test_dialect_of_tree_reads_the_makefile(tmp_path):
     assert dialect_of(tmp_path / "missing") is DEFAULT
 
 
+def test_dialect_of_tree_with_the_python_kernel_doc(tmp_path):
+    """A 6.x tree that already carries the Python kernel-doc is read with its rules."""
+    (tmp_path / "Makefile").write_text("VERSION = 6\nPATCHLEVEL = 16\n")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "kernel-doc").write_text("#!/usr/bin/env perl\n")
+    assert not dialect_of(tmp_path).python
+    (tmp_path / "scripts" / "kernel-doc.py").write_text("#!/usr/bin/env python3\n")
+    dialect = dialect_of(tmp_path)
+    assert dialect.python and dialect.version == "6.16"
+    assert not dialect_of(tmp_path, "6.16").python  # an explicit version decides by itself
+
+
 # ---------------------------------------------------------------- sections
 
 

@@ -84,14 +84,15 @@ DEFAULT = PERL
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
-def dialect_for(version: str | None) -> Dialect:
+def dialect_for(version: str | None, python: bool | None = None) -> Dialect:
     """The rules for a kernel version ``"MAJOR.MINOR"`` (None: :data:`DEFAULT`):
-    the Python kernel-doc's from 7.0 on, the Perl one's before."""
+    the Python kernel-doc's from 7.0 on, the Perl one's before, unless
+    ``python`` says which tool the tree carries."""
     if not version:
-        return DEFAULT
+        return PYTHON if python else DEFAULT
     match = _VERSION.fullmatch(version.strip())
     if match is None:
         raise ValueError(f"kernel version {version!r}: expected MAJOR.MINOR, e.g. 6.12 or 7.2")
-    base = PYTHON if int(match.group(1)) >= 7 else PERL
+    base = PYTHON if (int(match.group(1)) >= 7 if python is None else python) else PERL
     shown = f"{match.group(1)}.{match.group(2) or '0'}"
     return base if shown == base.version else replace(base, version=shown)
