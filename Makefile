@@ -5,20 +5,25 @@
 #   make test      set up .venv and run the test suite (what CI runs)
 #   make man       section-9 manual pages into _build/man
 #   make lint      doc-lint of the same files (kdocgen lint; LINT_ARGS="--format sarif")
-#   make parity    compare kdocgen with the kernel's own scripts/kernel-doc
+#   make parity    compare kdocgen with the tree's own kernel-doc (Perl in 6.x, Python in 7.x)
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
 #   make bench-site  make html's cold / no-change / touch / edit cost, Hyper-V and a 400-file site
 #   make abi       refresh data/abi/hyperv-debian.json.gz: scan the Debian builds of data/abi/debian-builds.txt
 #
 # KSRC=/path/to/linux uses that kernel tree; by default Debian's
-# linux-source-6.12 package is downloaded once into ~/.cache/kdocgen.
+# linux-source-6.12 package is downloaded once into ~/.cache/kdocgen
+# (KVER=7.2: linux-source-7.2, from Debian sid through kdocgen's own apt
+# configuration).  Comments are read with the kernel-doc rules of the tree's
+# version (6.x: the Perl kernel-doc's, 7.x: the Python one's).
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 KSRC   ?=
+KVER   ?=
 SITE_URL ?=
 export KSRC SITE_URL
+VERSION_ARGS = $(if $(KVER),--kernel-version $(KVER))
 
 STAMP := $(VENV)/.installed
 
@@ -46,15 +51,16 @@ man: $(STAMP)
 	@mkdir -p _build
 	$(PY) -c "import json; print('\n'.join(json.load(open('source/_site.json'))['files']))" > _build/man-files.txt
 	$(PY) -m kdocgen man --srctree "$$($(PY) -c "import json; print(json.load(open('source/_site.json'))['tree'])")" \
-		--files-from _build/man-files.txt --out _build/man --version "Linux 6.12"
+		--files-from _build/man-files.txt --out _build/man \
+		--version "Linux $$($(PY) -c "import json; print(json.load(open('source/_site.json'))['kernel_version'])")"
 
 # doc-lint of the site's file set (SUBSYSTEM= / FILES= as for html).
 LINT_ARGS ?=
 lint: $(STAMP)
-	$(PY) -m kdocgen lint $(if $(FILES),$(FILES),--subsystem "$(or $(SUBSYSTEM),Hyper-V/Azure CORE AND DRIVERS)") $(LINT_ARGS)
+	$(PY) -m kdocgen lint $(if $(FILES),$(FILES),--subsystem "$(or $(SUBSYSTEM),Hyper-V/Azure CORE AND DRIVERS)") $(VERSION_ARGS) $(LINT_ARGS)
 
 parity: $(STAMP)
-	$(PY) bench/parity.py --json bench/results/parity.json $(if $(KSRC),--srctree $(KSRC)) $(PARITY_ARGS)
+	$(PY) bench/parity.py --json bench/results/parity.json $(if $(KSRC),--srctree $(KSRC)) $(VERSION_ARGS) $(PARITY_ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/speed.py --json bench/results/speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
@@ -71,7 +77,7 @@ abi: $(STAMP)
 # The site: kdocgen writes the pages into source/, Sphinx builds them in
 # _build/sphinx/, and _build/html is replaced by exactly that build's files
 # when it succeeded (kdocgen html; one build of a checkout at a time).
-SITE_ARGS = $(if $(SUBSYSTEM),--subsystem "$(SUBSYSTEM)") $(if $(FILES),--files "$(FILES)")
+SITE_ARGS = $(if $(SUBSYSTEM),--subsystem "$(SUBSYSTEM)") $(if $(FILES),--files "$(FILES)") $(VERSION_ARGS)
 SPHINXOPTS ?= -j auto
 # ABI status: ABI_DATA="a.json depsurf-folder ..." (kdocgen ABI JSON files or
 # DepSurf pages); the default dataset of the Hyper-V site is used when present.

@@ -18,6 +18,7 @@ copyright = "the Linux kernel developers"
 root_doc = "index"
 extensions = ["kdocgen.sphinxext"]
 kerneldoc_srctree = kdocgen_site.get("tree", os.environ.get("KSRC", ""))
+kerneldoc_version = kdocgen_site.get("kernel_version", "")
 
 exclude_patterns = [
     "_build", ".venv", "build", "tests", "bench", ".ci", ".github", ".pytest_cache",

@@ -16,23 +16,25 @@ from typing import Callable, Iterable
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
-TREE_NEEDS = ["*.c", "*.h", "Documentation/", "scripts/kernel-doc", "MAINTAINERS"]
+TREE_NEEDS = ["*.c", "*.h", "Documentation/", "scripts/kernel-doc", "MAINTAINERS", "Makefile",
+              "tools/docs/kernel-doc", "tools/lib/python/"]
 KDOC_DIRECTIVE_RE = re.compile(r"^\s*\.\.\s+kernel-doc::[ \t]*(\S+)", re.M)
 DOC_START_RE = re.compile(rb"^/\*\*[ \t\r\f\v]*$", re.M)
 
 
-def resolve_tree(srctree: str | None) -> Path:
-    """The kernel tree to use: ``--srctree`` or ``kdocgen.sources.kernel_tree``."""
+def resolve_tree(srctree: str | None, version: str | None = None) -> Path:
+    """The kernel tree to use: ``--srctree``, or ``kdocgen.sources.kernel_tree``
+    (Debian's linux-source-``version``, default 6.12)."""
     if srctree:
         tree = Path(srctree).resolve()
     else:
         from kdocgen.sources import SourcesError, kernel_tree
         try:
-            tree = Path(kernel_tree(need=TREE_NEEDS)).resolve()
+            tree = Path(kernel_tree(need=TREE_NEEDS, version=version)).resolve()
         except SourcesError as exc:
             sys.exit(f"error: cannot get a kernel tree: {exc}")
-    if not (tree / "scripts" / "kernel-doc").is_file():
-        sys.exit(f"error: {tree} has no scripts/kernel-doc")
+    if not any((tree / script).is_file() for script in ("tools/docs/kernel-doc", "scripts/kernel-doc")):
+        sys.exit(f"error: {tree} has no kernel-doc (tools/docs/kernel-doc or scripts/kernel-doc)")
     return tree
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Callable
 from bench.kdrst import PLACEHOLDERS, Item
 from bench.kdwarn import GAVE_UP_KINDS, KdWarning, make_warning
 
-FAMILY = {"function": "function", "macro": "function", "var": "function",
+FAMILY = {"function": "function", "macro": "function", "var": "var",
           "struct": "struct", "union": "union", "enum": "enum",
           "typedef": "typedef", "doc": "doc"}
 
@@ -51,8 +52,30 @@ def kdocgen_items(data: dict, tree: Path | None = None) -> dict[str, list[Item]]
             names = [p.get("name", "") for p in params]
             names = [n for n in names if n not in PLACEHOLDERS]
             name = (it.get("name") or "").strip()
-            out[path].append(Item(kind, name, int(it.get("line") or 0), names))
+            sections = [s.get("title", "") for s in it.get("sections") or []] if kind != "doc" else []
+            out[path].append(Item(kind, name, int(it.get("line") or 0), names,
+                                  sections=sections, purpose=it.get("purpose") or ""))
     return dict(out)
+
+
+_ROLE = re.compile(r":[\w:]+:`|<[^<>`]*>`|\\ ?")
+
+
+def purpose_words(text: str) -> list[str]:
+    """The words of a purpose, without the markup kernel-doc's reST output
+    adds (``**param**``, ``:c:func:`f()```, ``:c:type:`struct a <a>```)."""
+    return re.findall(r"\w+", _ROLE.sub(" ", text))
+
+
+def comment_scores(m: "ItemMatch") -> dict:
+    """Of the matched items (DOC blocks aside): how many have the same list
+    of section titles, and the same purpose (compared word by word)."""
+    pairs = [(a, b) for _, a, b in m.pairs if a.kind != "doc"]
+    same_sections = sum(1 for a, b in pairs if a.sections == b.sections)
+    same_purpose = sum(1 for a, b in pairs if purpose_words(a.purpose) == purpose_words(b.purpose))
+    n = len(pairs)
+    return {"compared": n, "sections_same": same_sections, "sections_share": same_sections / n if n else 1.0,
+            "purpose_same": same_purpose, "purpose_share": same_purpose / n if n else 1.0}
 
 
 def kdocgen_warnings(data: dict, tree: Path | None = None) -> list[KdWarning]:

@@ -1,5 +1,10 @@
-"""Reference side: run the kernel's ``scripts/kernel-doc`` one file per
-process and cache the raw results under ``bench/results/``."""
+"""Reference side: run the tree's own kernel-doc one file per process and
+cache the raw results under ``bench/results/``.
+
+The tree decides which kernel-doc that is: 6.x trees have the Perl
+``scripts/kernel-doc``; 7.x trees the Python rewrite
+(``tools/docs/kernel-doc``, also reachable as ``scripts/kernel-doc``).
+"""
 
 from __future__ import annotations
 
@@ -14,17 +19,27 @@ from bench.common import RESULTS, parallel
 from bench.kdrst import Item, parse_rst
 from bench.kdwarn import KdWarning, parse_stderr
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 SPHINX = "3.4.3"
 # -enable-lineno tells generated directives apart from directives that are
 # written literally inside DOC blocks, and gives every item its comment line.
-RST_ARGS = ["-rst", "-sphinx-version", SPHINX, "-enable-lineno"]
-WARN_ARGS = ["-none", "-Wall"]
+RST_ARGS = {"perl": ["-rst", "-sphinx-version", SPHINX, "-enable-lineno"],
+            "python": ["-rst", "-enable-lineno"]}
+WARN_ARGS = ["-Wall"]  # with the rst run: the same output, the warnings of -none -Wall
+NO_ITEMS = ": warning: no structured comments found"
 
 
 def kernel_doc(tree: Path) -> Path:
-    """Path of the tree's kernel-doc script."""
-    return tree / "scripts" / "kernel-doc"
+    """Path of the tree's kernel-doc script (the Python one when the tree has it)."""
+    python = tree / "tools" / "docs" / "kernel-doc"
+    return python if python.is_file() else tree / "scripts" / "kernel-doc"
+
+
+def interpreter(script: Path) -> str:
+    """``perl``, or this Python (no shim to start), from the script's ``#!`` line."""
+    with open(script, "rb") as fh:
+        first = fh.readline()
+    return sys.executable if b"python" in first else "perl"
 
 
 def cache_path(tree: Path, files: list[str]) -> Path:
@@ -37,14 +52,18 @@ def cache_path(tree: Path, files: list[str]) -> Path:
 
 
 def run_one(tree: Path, path: str) -> dict:
-    """Run kernel-doc -rst and -none -Wall on one file; raw outputs."""
-    script = str(kernel_doc(tree))
-    rst = subprocess.run(["perl", script, *RST_ARGS, path], cwd=tree,
+    """Run kernel-doc -rst -Wall on one file (its warnings are those of
+    -none -Wall, its output that of -rst); raw outputs."""
+    script = kernel_doc(tree)
+    command = [interpreter(script), str(script)]
+    flavour = "perl" if command[0] == "perl" else "python"
+    run = subprocess.run([*command, *RST_ARGS[flavour], *WARN_ARGS, path], cwd=tree,
                          capture_output=True, text=True, errors="replace")
-    warn = subprocess.run(["perl", script, *WARN_ARGS, path], cwd=tree,
-                          capture_output=True, text=True, errors="replace")
-    return {"path": path, "rst": rst.stdout, "rst_stderr": rst.stderr,
-            "rst_rc": rst.returncode, "wall_stderr": warn.stderr}
+    # the one warning -none never prints: the Perl tool's for a file without items
+    wall = "".join(line for line in run.stderr.splitlines(keepends=True)
+                   if not line.endswith(f"{NO_ITEMS}\n"))
+    return {"path": path, "rst": run.stdout, "rst_stderr": run.stderr,
+            "rst_rc": run.returncode, "wall_stderr": wall}
 
 
 def load_or_run(tree: Path, files: list[str], jobs: int, refresh: bool = False) -> dict:

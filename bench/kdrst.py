@@ -1,11 +1,14 @@
 """Parse the reStructuredText that ``scripts/kernel-doc -rst`` prints.
 
-The output is produced with ``-sphinx-version 3.4.3`` (optionally with
-``-enable-lineno``).  Each documented item starts with a column-0 C-domain
-directive; DOC blocks start with a ``.. _Title:`` label followed by a
-``**Title**`` line.  Parameters, members and enum constants are the
-double-backquoted entries of the ``**Parameters**``, ``**Members**`` and
-``**Constants**`` blocks.
+The output is produced with ``-sphinx-version 3.4.3`` by the Perl kernel-doc of 6.x trees, or by
+the Python kernel-doc of 7.x trees (optionally with ``-enable-lineno``).
+Each documented item starts with a column-0 C-domain directive (a variable
+is a ``c:macro`` followed by its indented ````declaration````); DOC blocks
+start with a ``.. _Title:`` label followed by a ``**Title**`` line.
+Parameters, members and enum constants are the double-backquoted entries of
+the ``**Parameters**``, ``**Members**`` and ``**Constants**`` blocks; the
+comment's sections are the ``**Title**`` lines followed by a ``.. LINENO``
+line, and the purpose is the text right after the item's first line number.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ DIRECTIVE_RE = re.compile(r"^\.\. c:(function|macro|struct|union|enum|type)::\s*
 LINENO_RE = re.compile(r"^\.\. LINENO (\d+)\s*$")
 LABEL_RE = re.compile(r"^\.\. _(.*):\s*$")
 BLOCK_RE = re.compile(r"^( *)\*\*(Parameters|Members|Constants)\*\*\s*$")
+SECTION_RE = re.compile(r"^ *\*\*(?P<title>[^*]+)\*\*\s*$")
+TYPEDEF_PURPOSE = re.compile(r"^\s*\*\*Typedef\*\*:\s*")
 TYPEDEF_MARK = "**Typedef**:"
 PLACEHOLDERS = ("{unnamed_struct}", "{unnamed_union}")
 
@@ -39,11 +44,14 @@ class Item:
     line: int = 0
     params: list[str] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    purpose: str = ""
 
     def to_dict(self) -> dict:
         """Plain-dict form used in JSON reports."""
         return {"kind": self.kind, "name": self.name, "line": self.line,
-                "params": list(self.params)}
+                "params": list(self.params), "sections": list(self.sections),
+                "purpose": self.purpose}
 
 
 def function_name(signature: str) -> str:
@@ -110,11 +118,26 @@ def _confirmed(lines: list[str], j: int, macro: bool) -> bool:
     n = len(lines)
     while j < n and not lines[j].strip():
         j += 1
-    if macro and j < n and lines[j].startswith("``"):
+    if macro and j < n and lines[j].lstrip().startswith("``"):
         j += 1
         while j < n and not lines[j].strip():
             j += 1
     return j < n and LINENO_RE.match(lines[j]) is not None
+
+
+def _typedef_follows(lines: list[str], j: int) -> bool:
+    """Whether the first non-blank line from ``j`` is a ``**Typedef**:`` purpose."""
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j < len(lines) and lines[j].strip().startswith(TYPEDEF_MARK)
+
+
+def _variable(lines: list[str], j: int) -> bool:
+    """Whether the ``c:macro`` ending before ``j`` is a variable: its
+    declaration follows indented (a macro's signature is at column 0)."""
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j < len(lines) and lines[j].startswith(" ") and lines[j].lstrip().startswith("``")
 
 
 class _Parser:
@@ -125,6 +148,7 @@ class _Parser:
         self.cur: Item | None = None
         self.block: int | None = None
         self.want_line = False
+        self.in_purpose = False
 
     def start(self, kind: str, name: str) -> None:
         """Begin a new item."""
@@ -133,11 +157,21 @@ class _Parser:
         self.block = None
         self.want_line = True
 
-    def directive(self, what: str, arg: str) -> None:
-        """Handle a ``.. c:WHAT:: ARG`` line."""
-        kind = DIRECTIVE_KIND[what]
+    def directive(self, what: str, arg: str, variable: bool = False) -> None:
+        """Handle a ``.. c:WHAT:: ARG`` line (a variable's is a ``c:macro``)."""
+        kind = "var" if variable else DIRECTIVE_KIND[what]
         name = function_name(arg) if kind == "function" else arg.split()[0] if arg else ""
         self.start(kind, name)
+
+    def purpose_line(self, line: str) -> None:
+        """Collect the purpose: the lines after the item's first line number."""
+        if not line.strip() or line.startswith(".. "):
+            self.in_purpose = False
+            return
+        if self.cur.kind == "macro" and line.strip().startswith(TYPEDEF_MARK):
+            self.cur.kind = "typedef"
+        text = TYPEDEF_PURPOSE.sub("", line).strip()
+        self.cur.purpose = f"{self.cur.purpose} {text}".strip()
 
     def body_line(self, line: str) -> None:
         """Handle a line inside the current item."""
@@ -148,6 +182,7 @@ class _Parser:
                 self.block = len(m.group(1))
             elif cur.kind == "macro" and line.strip().startswith(TYPEDEF_MARK):
                 cur.kind = "typedef"
+                cur.purpose = cur.purpose or TYPEDEF_PURPOSE.sub("", line).strip()
             return
         if not line.strip():
             return
@@ -178,16 +213,33 @@ class _Parser:
                 if self.want_line and self.cur is not None:
                     self.cur.line = int(m.group(1))
                     self.want_line = False
+                    self.in_purpose = self.cur.kind != "doc"  # a DOC block has no purpose
                 continue
+            if self.in_purpose:
+                self.purpose_line(line)
+                if self.in_purpose:
+                    continue
             m = DIRECTIVE_RE.match(line)
-            if m and (not check or _confirmed(lines, i + 1, m.group(1) == "macro")):
+            if m and not check or m and _confirmed(lines, i + 1, m.group(1) == "macro"):
+                self.directive(m.group(1), m.group(2), m.group(1) == "macro" and _variable(lines, i + 1))
+                continue
+            before = LINENO_RE.match(lines[i - 1]) if m and i else None
+            if before and _typedef_follows(lines, i + 1):
+                # The Python kernel-doc's function typedef: a c:macro with its
+                # line number before it and "**Typedef**: purpose" after it.
                 self.directive(m.group(1), m.group(2))
+                self.cur.line, self.want_line = int(before.group(1)), False
                 continue
             title = _doc_title(lines, i) if line.startswith(".. _") else None
             if title is not None and (not check or _confirmed(lines, i + 3, False)):
                 self.start("doc", title)
                 continue
             if self.cur is not None and self.cur.kind != "doc":
+                section = SECTION_RE.match(line)
+                if section and check and not BLOCK_RE.match(line) and _confirmed(lines, i + 1, False):
+                    self.cur.sections.append(section.group("title"))
+                    self.block = None
+                    continue
                 self.body_line(line)
         return self.items
 

@@ -1,7 +1,8 @@
 """Parse and classify kernel-doc warnings.
 
-kernel-doc prints ``FILE:LINE: warning: MESSAGE`` (or ``error:``) on
-stderr; some messages continue on the next line (the offending source
+The Perl kernel-doc (6.x trees) prints ``FILE:LINE: warning: MESSAGE`` (or
+``error:``) on stderr, the Python one (7.x trees) ``Warning: FILE:LINE
+MESSAGE``; some messages continue on the next line (the offending source
 line).  Each warning is reduced to a *kind* derived from its wording and,
 where the wording quotes it, the *symbol* it is about.
 """
@@ -12,12 +13,14 @@ import re
 from dataclasses import dataclass
 
 HEAD_RE = re.compile(r"^(.+?):(\d+): (warning|error): (.*)$")
+HEAD_PY_RE = re.compile(r"^(Warning|Error): (.+?):(\d+):? (.*)$")
 PERL_NOISE_RE = re.compile(r" at \S*kernel-doc line \d+")
 
 # (kind, regex); the first group named "sym" is the symbol, "subj" the subject.
 RULES: list[tuple[str, re.Pattern]] = [
     ("param-not-described", re.compile(
-        r"Function parameter or struct member '(?P<subj>.*)' not described in '(?P<sym>.*)'")),
+        r"(?:Function parameter or struct member|^(?:function parameter|struct member|union member)) "
+        r"'(?P<subj>.*)' not described in '(?P<sym>.*)'")),
     ("excess-param", re.compile(
         r"Excess (?:function parameter|struct member|union member) '(?P<subj>.*)' "
         r"description in '(?P<sym>.*)'")),
@@ -29,10 +32,11 @@ RULES: list[tuple[str, re.Pattern]] = [
     ("missing-short-desc", re.compile(r"missing initial short description")),
     ("enum-not-described", re.compile(
         r"Enum value '(?P<subj>.*)' not described in enum '(?P<sym>.*)'")),
-    ("excess-enum", re.compile(r"Excess enum value '(?P<subj>.*)' description in '(?P<sym>.*)'")),
+    ("excess-enum", re.compile(r"Excess enum value '@?(?P<subj>.*)' description in '(?P<sym>.*)'")),
     ("incorrect-format", re.compile(r"Incorrect use of kernel-doc format")),
     ("duplicate-section", re.compile(r"duplicate section name '(?P<subj>.*)'")),
-    ("cannot-parse", re.compile(r"Cannot parse (?:struct or union|enum|typedef)!")),
+    ("cannot-parse", re.compile(r"Cannot parse (?:struct or union|enum|typedef)!|can't parse variable")),
+    ("no-identifier", re.compile(r"^Cannot find identifier on line")),
     ("wrong-identifier", re.compile(r"wrong kernel-doc identifier")),
     ("contents-before-sections", re.compile(r"contents before sections")),
     ("bad-line", re.compile(r"^bad line:|Cannot understand .* I thought it was a doc line", re.S)),
@@ -94,15 +98,29 @@ def parse_stderr(text: str, path: str | None = None) -> list[KdWarning]:
     """Parse kernel-doc stderr; continuation lines join the previous warning.
 
     Perl's own diagnostics (``... at scripts/kernel-doc line N``) are
-    dropped.  If ``path`` is given it replaces the printed file name.
+    dropped.  The Python kernel-doc prints the warnings of every item it
+    outputs twice (once when it parses the item, once when it writes it):
+    its repeats of a warning already printed are dropped.  If ``path`` is
+    given it replaces the printed file name.
     """
     out: list[list] = []
+    seen: set[tuple] = set()
     for line in text.splitlines():
         m = HEAD_RE.match(line)
+        py = None if m else HEAD_PY_RE.match(line)
         if m:
-            out.append([path or m.group(1), int(m.group(2)), m.group(4)])
+            out.append([path or m.group(1), int(m.group(2)), m.group(4), False])
+        elif py:
+            out.append([path or py.group(2), int(py.group(3)), py.group(4), True])
         elif PERL_NOISE_RE.search(line) or line.startswith("Warning: Sphinx"):
             continue
         elif out:
             out[-1][2] += "\n" + line
-    return [make_warning(p, n, msg) for p, n, msg in out]
+    unique = []
+    for entry in out:
+        key = tuple(entry[:3])
+        if entry[3] and key in seen:
+            continue
+        seen.add(key)
+        unique.append(entry)
+    return [make_warning(p, n, msg) for p, n, msg, _ in unique]

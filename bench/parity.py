@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Compare kdocgen's extraction with the kernel's ``scripts/kernel-doc``.
+"""Compare kdocgen's extraction with the tree's own kernel-doc.
 
+The reference is the kernel-doc of the tree being read: the Perl
+``scripts/kernel-doc`` of 6.x trees, the Python ``tools/docs/kernel-doc`` of
+7.x trees (kdocgen picks the matching rules from the tree's Makefile).
 Default file set: every file named by a ``.. kernel-doc::`` directive under
-the tree's Documentation/.  kernel-doc runs one file per process (it keeps
-state across files); its results are cached in ``bench/results/``.
+the tree's Documentation/ (``--all-files``: every .c/.h file with a
+kernel-doc comment).  kernel-doc runs one file per process (it keeps state
+across files); its results are cached in ``bench/results/``.
 
     python bench/parity.py --srctree /path/to/linux [--jobs N] [--show 30]
-                           [--files-from LIST] [--json OUT]
+                           [--files-from LIST | --all-files] [--json OUT]
 """
 
 from __future__ import annotations
@@ -21,15 +25,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common, compare, kdref, report  # noqa: E402
 from bench.common import (comment_of, comment_starts, doc_referenced_files,  # noqa: E402
-                          read_list, resolve_tree, run_kdocgen_json)
+                          files_with_doc_comments, read_list, resolve_tree, run_kdocgen_json)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--srctree", help="kernel tree (default: kdocgen.sources.kernel_tree())")
+    ap.add_argument("--kernel-version", metavar="X.Y",
+                    help="without --srctree: Debian's linux-source-X.Y (default 6.12)")
     ap.add_argument("--files-from", "--subsystem-files", dest="files_from", metavar="LIST",
                     help="explicit file list (paths relative to the tree, one per line)")
+    ap.add_argument("--all-files", action="store_true",
+                    help="every .c/.h file of the tree with a kernel-doc comment")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--show", type=int, default=30, help="examples per mismatch class")
     ap.add_argument("--top", type=int, default=20, help="number of top differing files")
@@ -48,9 +56,12 @@ def file_set(args: argparse.Namespace, tree: Path) -> tuple[list[str], dict]:
         names = read_list(args.files_from)
         files = [f for f in names if (tree / f).is_file()]
         missing = sorted(set(names) - set(files))
+    elif args.all_files:
+        files, missing = files_with_doc_comments(tree), []
     else:
         files, missing = doc_referenced_files(tree)
-    info = {"source": args.files_from or "Documentation kernel-doc directives",
+    info = {"source": args.files_from or ("files with kernel-doc comments" if args.all_files
+                                          else "Documentation kernel-doc directives"),
             "n_files": len(files) + len(missing), "n_missing": len(missing),
             "missing": missing, "n_compared": len(files)}
     return files, info
@@ -75,8 +86,16 @@ def classify(tree: Path, ref_items, ref_warn, new_items, show_top: int) -> dict:
         "params_differ": [{"item": lab(p, a), "path": p, "ref_params": a.params,
                            "new_params": b.params}
                           for p, a, b in m.pairs if a.params != b.params],
+        "sections_differ": [{"item": lab(p, a), "path": p, "ref_sections": a.sections,
+                             "new_sections": b.sections}
+                            for p, a, b in m.pairs if a.kind != "doc" and a.sections != b.sections],
+        "purpose_differs": [{"item": lab(p, a), "path": p, "ref_purpose": a.purpose,
+                             "new_purpose": b.purpose}
+                            for p, a, b in m.pairs if a.kind != "doc"
+                            and compare.purpose_words(a.purpose) != compare.purpose_words(b.purpose)],
     }
     return {"item_scores": compare.item_scores(m, len(differs), len(gave_up)),
+            "comment_scores": compare.comment_scores(m),
             "classes": classes,
             "top_files": compare.top_files(m, differs, show_top)}
 
@@ -101,12 +120,12 @@ def load_kdocgen(args: argparse.Namespace, tree: Path, files: list[str]) -> dict
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = parse_args(argv)
-    tree = resolve_tree(args.srctree)
+    tree = resolve_tree(args.srctree, args.kernel_version)
     files, info = file_set(args, tree)
     raw = kdref.load_or_run(tree, files, args.jobs, args.refresh)
     ref_items, ref_warn = kdref.reference(raw)
     report.print_reference(info, ref_items, ref_warn)
-    out = {"tree": str(tree), "files": info,
+    out = {"tree": str(tree), "kernel_doc": str(kdref.kernel_doc(tree).relative_to(tree)), "files": info,
            "reference": {"items": sum(map(len, ref_items.values())), "warnings": len(ref_warn),
                          "seconds": raw.get("seconds")}}
     if not args.reference_only:

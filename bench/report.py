@@ -53,6 +53,11 @@ def print_items(r: dict, show: int) -> None:
     print(score_line("excluding kernel-doc gave up", s["excluding_gave_up"]))
     print(f"  matched items with identical parameter names: {s['params_identical']}"
           f"/{s['all']['tp']} ({pct(s['params_share'])})")
+    cs = r["comment_scores"]
+    print(f"  matched items (DOC aside) with the same section titles: {cs['sections_same']}"
+          f"/{cs['compared']} ({pct(cs['sections_share'])})")
+    print(f"  matched items (DOC aside) with the same purpose: {cs['purpose_same']}"
+          f"/{cs['compared']} ({pct(cs['purpose_share'])})")
     c = r["classes"]
     print("  differences: " + ", ".join(f"{k} {len(v)}" for k, v in c.items()))
     print("\nTop differing files:")
@@ -67,6 +72,12 @@ def print_items(r: dict, show: int) -> None:
     _examples("parameter list differs", c["params_differ"], show,
               lambda d: f"{d['item']}\n      kernel-doc: {d['ref_params']}"
                         f"\n      kdocgen:    {d['new_params']}")
+    _examples("section titles differ", c["sections_differ"], show,
+              lambda d: f"{d['item']}\n      kernel-doc: {d['ref_sections']}"
+                        f"\n      kdocgen:    {d['new_sections']}")
+    _examples("purpose differs", c["purpose_differs"], show,
+              lambda d: f"{d['item']}\n      kernel-doc: {d['ref_purpose']}"
+                        f"\n      kdocgen:    {d['new_purpose']}")
 
 
 def _examples(title: str, rows: list, show: int, fmt) -> None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time kdocgen against the kernel's ``scripts/kernel-doc`` on one machine.
+"""Time kdocgen against the tree's own kernel-doc (Perl in 6.x, Python in 7.x) on one machine.
 
 File set: every .c/.h file of the tree with a line matching ``^/\\*\\*\\s*$``.
 Phases, each measured for CPU (user+sys of child processes, from
@@ -8,7 +8,7 @@ the largest single process (from ``os.wait4``):
 
   (a) kdocgen json --jobs N on all files, output discarded
   (b) kernel-doc -none, one file per process (the faithful way), N workers
-  (c) kernel-doc -none, 200 files per process (perl start-up removed), N workers
+  (c) kernel-doc -none, 200 files per process (interpreter start-up removed), N workers
   with --lint also: kdocgen lint vs kernel-doc -none -Wall (one file per process)
 
     python bench/speed.py --srctree /path/to/linux [--sample N] [--jobs 2] [--lint]
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common  # noqa: E402
+from bench import common, kdref  # noqa: E402
 from bench.common import (files_with_doc_comments, kdocgen_commands,  # noqa: E402
                           kdocgen_env, parallel, resolve_tree, sample, REPO)
 
@@ -92,8 +92,9 @@ def rss_probe(res: dict, tree: Path, files: list[str], extra: list[str], n: int 
 
 def kerneldoc_cmds(tree: Path, files: list[str], batch: int, extra: list[str]) -> list[list[str]]:
     """kernel-doc command lines, ``batch`` files per process."""
-    script = str(tree / "scripts" / "kernel-doc")
-    return [["perl", script, *extra, *files[i:i + batch]] for i in range(0, len(files), batch)]
+    script = kdref.kernel_doc(tree)
+    command = [kdref.interpreter(script), str(script)]
+    return [[*command, *extra, *files[i:i + batch]] for i in range(0, len(files), batch)]
 
 
 def kdocgen_phase(label: str, sub: str, tree: Path, files: list[str], jobs: int) -> dict:

@@ -14,11 +14,28 @@ from .abi.cli import add_parser as add_abi_parser
 def _add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--srctree", default=None,
                         help="kernel tree the FILEs are relative to (default: $KSRC, else the cached "
-                             "Debian linux-source-6.12)")
+                             "Debian linux-source-6.12, or of --kernel-version)")
     parser.add_argument("--files-from", metavar="LIST", help="read more FILEs from LIST (one per line)")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="worker processes (default: number of CPUs)")
+    _add_kernel_version(parser, fetch="without --srctree or KSRC")
     parser.add_argument("files", nargs="*", metavar="FILE", help="source files, relative to the tree")
+
+
+def _add_kernel_version(parser: argparse.ArgumentParser, fetch: str = "") -> None:
+    parser.add_argument("--kernel-version", metavar="X.Y", default=None,
+                        help="read with the kernel-doc rules of this kernel version (6.x: the Perl "
+                             "kernel-doc's, 7.x: the Python one's; default: the tree's Makefile)"
+                        + (f"; {fetch}, also the Debian linux-source-X.Y to read" if fetch else ""))
+
+
+def _dialect(args, tree: Path):
+    """The kernel-doc rules of ``--kernel-version``, else of the tree."""
+    from .extract import dialect_of
+    try:
+        return dialect_of(tree, args.kernel_version)
+    except ValueError as err:
+        raise SystemExit(f"kdocgen: --kernel-version: {err}")
 
 
 def _files(args) -> list[str]:
@@ -45,7 +62,7 @@ def _tree(args, files: list[str]) -> Path:
         return tree
     from .sources import SourcesError, kernel_tree
     try:
-        return kernel_tree(need=["MAINTAINERS", *files])
+        return kernel_tree(need=["MAINTAINERS", "Makefile", *files], version=args.kernel_version)
     except SourcesError as err:
         raise SystemExit(f"kdocgen: {err}")
 
@@ -82,7 +99,8 @@ def _sources(args, command: str):
         print(f"kdocgen {command}: no FILE given", file=sys.stderr)
         return None
     tree = _tree(args, files)
-    return extract_many(tree, _relative(tree, files), jobs=args.jobs or os.cpu_count() or 1)
+    return extract_many(tree, _relative(tree, files), jobs=args.jobs or os.cpu_count() or 1,
+                        dialect=_dialect(args, tree))
 
 
 def cmd_json(args) -> int:
@@ -116,7 +134,7 @@ def cmd_rst(args) -> int:
         return 2
     tree = _tree(args, files)
     result = write_files(tree, _relative(tree, files), Path(args.out), other_symbols=not args.no_other,
-                         jobs=args.jobs or os.cpu_count() or 1)
+                         jobs=args.jobs or os.cpu_count() or 1, dialect=_dialect(args, tree))
     for path, message in result.errors:
         print(f"{path}: error: {message}", file=sys.stderr)
     for path, message in result.warnings:
@@ -131,7 +149,8 @@ def cmd_rst(args) -> int:
 def _site_options(args, cache: str | None):
     from .site.pipeline import SiteOptions, default_jobs
     return SiteOptions(Path(args.out), args.srctree, args.subsystem, args.files.split() if args.files else None,
-                       default_jobs(args.jobs), list(args.abi or []), args.abi_scan, Path(cache) if cache else None)
+                       default_jobs(args.jobs), list(args.abi or []), args.abi_scan, Path(cache) if cache else None,
+                       args.kernel_version)
 
 
 def cmd_site(args) -> int:
@@ -213,7 +232,8 @@ def _lint_change(args, tree: Path, config, scope: list[str] | None):
         return path.endswith((".c", ".h")) and not excluded(path) and (
             within is None or any(path == p or path.startswith(p + "/") or p == "." for p in within))
     report = lint_change(tree, _changed_files(args, tree, wanted), jobs=args.jobs or os.cpu_count() or 1,
-                         reference_scope=scope, keep=lambda findings: apply(config, findings))
+                         reference_scope=scope, keep=lambda findings: apply(config, findings),
+                         dialect=_dialect(args, tree))
     print(f"kdocgen lint: {len(report.introduced)} findings introduced, {len(report.fixed)} fixed in "
           f"{report.files} changed file{'' if report.files == 1 else 's'}", file=sys.stderr)
     return report
@@ -245,7 +265,8 @@ def cmd_lint(args) -> int:
                     tree = Path(args.srctree)
                     entry = find_entry(read_maintainers(tree), args.subsystem)
                 else:
-                    tree, entry = subsystem_tree(args.subsystem, ["include/"])
+                    tree, entry = subsystem_tree(args.subsystem, ["include/", "Makefile"],
+                                                 version=args.kernel_version)
                 files = entry_files(tree, entry) + abi_files_of(tree, entry)
             except SourcesError as err:
                 print(f"kdocgen lint: {err}", file=sys.stderr)
@@ -270,7 +291,7 @@ def cmd_lint(args) -> int:
             files = [f for f in files if not excluded(f)]
         if counts is None:
             findings = apply(config, lint(tree, files, jobs=args.jobs or os.cpu_count() or 1,
-                                          reference_scope=scope))
+                                          reference_scope=scope, dialect=_dialect(args, tree)))
         if args.write_baseline:
             write_baseline(Path(args.write_baseline), findings)
             print(f"kdocgen lint: {len(findings)} findings recorded in {args.write_baseline}", file=sys.stderr)
@@ -321,6 +342,7 @@ def _add_site(parser: argparse.ArgumentParser) -> None:
                         help="ABI data: JSON file or DepSurf folder/page (repeatable)")
     parser.add_argument("--abi-scan", action="store_true",
                         help="also read Documentation/ABI files naming the code's sysfs/debugfs roots")
+    _add_kernel_version(parser, fetch="without --srctree or KSRC")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -386,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--config", default=None, metavar="FILE",
                       help="settings file (default: nearest .kdocgen.toml or pyproject.toml [tool.kdocgen])")
     lint.add_argument("-j", "--jobs", type=int, default=0, help="worker processes")
+    _add_kernel_version(lint, fetch="with --subsystem and without --srctree or KSRC")
     lint.set_defaults(func=cmd_lint)
     add_abi_parser(sub)
     return parser

@@ -18,6 +18,7 @@ from .cparse.declarations import documented_only, parse_declarations
 from .cparse.members import MEMBER_NESTING
 from .kerneldoc.bind import bind
 from .kerneldoc.comment import find_comments, plain_comment_above
+from .kerneldoc.dialect import DEFAULT, Dialect, dialect_for
 from .model import Diagnostic, SourceFile
 
 MAX_BYTES = 64 << 20
@@ -30,24 +31,26 @@ def not_read(source: SourceFile) -> list[Diagnostic]:
     return [d for d in source.diagnostics if d.rule in NOT_READ]
 
 
-def extract_source(path: str, data: bytes, with_calls: bool = False) -> SourceFile:
-    """The model of one file, given its path (as shown) and its bytes; with
-    ``with_calls``, function symbols also list the functions they call."""
+def extract_source(path: str, data: bytes, with_calls: bool = False,
+                   dialect: Dialect = DEFAULT) -> SourceFile:
+    """The model of one file, given its path (as shown) and its bytes, read
+    with ``dialect``'s kernel-doc rules; with ``with_calls``, function
+    symbols also list the functions they call."""
     return _extract(path, data, lambda lines, comments: parse_declarations(data, path, with_calls=with_calls),
-                    every_symbol=True)
+                    every_symbol=True, dialect=dialect)
 
 
-def extract_documented(path: str, data: bytes) -> SourceFile:
+def extract_documented(path: str, data: bytes, dialect: Dialect = DEFAULT) -> SourceFile:
     """Like :func:`extract_source`, but only the documented declarations are
     parsed (for checks of the documentation); other symbols are absent."""
     def parse(lines, comments):
         regions = [(doc.end + 1, (comments[i + 1].start if i + 1 < len(comments) else len(lines) + 1) - 1)
                    for i, doc in enumerate(comments) if doc.kind != "doc"]
         return documented_only(data, path, regions)
-    return _extract(path, data, parse, every_symbol=False)
+    return _extract(path, data, parse, every_symbol=False, dialect=dialect)
 
 
-def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
+def _extract(path: str, data: bytes, parse, every_symbol: bool, dialect: Dialect) -> SourceFile:
     """Decode, read the comments, ``parse(lines, comments)`` the declarations,
     bind; with ``every_symbol``, undocumented symbols get their plain comment."""
     result = SourceFile(path)
@@ -56,21 +59,19 @@ def _extract(path: str, data: bytes, parse, every_symbol: bool) -> SourceFile:
                                              severity="error"))
         return result
     lines = _decode(path, data, result.diagnostics).split("\n")
-    comments, stray = find_comments(lines)
+    comments, stray = find_comments(lines, dialect)
     for note in stray:
         result.diagnostics.append(Diagnostic(path, note.line, note.rule, note.message))
     unterminated = _check_unterminated(path, data, result.diagnostics)
     parsed = parse(lines, comments)
     if not unterminated:
         _check_cut_off(path, data, comments, result.diagnostics, parsed.blanked)
-    documented = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse)
+    result.symbols = bind(path, lines, comments, parsed.symbols, result.diagnostics, parsed.reparse, dialect)
     _note_cut_records(path, parsed.cut, result.diagnostics)
-    docs = [s for s in documented if s.kind == "doc"]
     if every_symbol:
-        for symbol in parsed.symbols:
+        for symbol in result.symbols:
             if not symbol.documented:
                 symbol.plain_comment = plain_comment_above(lines, symbol.decl_span[0])
-    result.symbols = sorted(parsed.symbols + docs, key=lambda s: (s.line, s.kind != "doc"))
     result.exports = parsed.exports
     result.diagnostics.sort(key=lambda d: (d.line, d.rule, d.message))
     return result
@@ -161,8 +162,9 @@ def _first_branches(code: bytes) -> bytes:
 
 def _check_cut_off(path: str, data: bytes, comments: list, diagnostics: list[Diagnostic],
                    blanked: bytes) -> None:
-    """An error for a documented declaration cut off by the end of the file
-    (``blanked``: ``data`` with comments blanked, as the parser saw it)."""
+    """A warning for a documented declaration cut off by the end of the file
+    (``blanked``: ``data`` with comments blanked, as the parser saw it); what
+    was read of it is still documented."""
     if not any(doc.kind != "doc" for doc in comments):
         return
     end, start = unfinished_tail(data, blanked)
@@ -171,8 +173,7 @@ def _check_cut_off(path: str, data: bytes, comments: list, diagnostics: list[Dia
     end_line, line = data.count(b"\n", 0, end) + 1, data.count(b"\n", 0, start) + 1
     if any(doc.kind != "doc" and end_line <= doc.start and doc.end < line for doc in comments):
         diagnostics.append(Diagnostic(path, line, "cut-off-declaration",
-                                      "declaration starting here is cut off by the end of the file",
-                                      severity="error"))
+                                      "declaration starting here is cut off by the end of the file"))
 
 
 # Characters other than "\n" that Python's and docutils' line splitting take
@@ -201,14 +202,30 @@ def one_line_end(text: str) -> str:
     return text.replace("\r\n", "\n").translate(_OTHER_LINE_ENDS)
 
 
+#: Where a tree keeps the Python kernel-doc (7.x; the last 6.x releases).
+_PYTHON_KERNEL_DOC = ("tools/docs/kernel-doc", "scripts/kernel-doc.py")
+
+
+def dialect_of(tree: str | os.PathLike | None, version: str | None = None) -> Dialect:
+    """The kernel-doc rules to read ``tree`` with: those of ``version``
+    when given, else those of the kernel-doc the tree carries (the Python
+    rewrite's when it has one) for the version its Makefile declares
+    (without either tool: 6.x the Perl kernel-doc's, 7.x the Python one's)."""
+    if version is not None or tree is None:
+        return dialect_for(version)
+    from .sources import tree_version
+    python = True if any(os.path.isfile(os.path.join(tree, p)) for p in _PYTHON_KERNEL_DOC) else None
+    return dialect_for(tree_version(tree), python)
+
+
 def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False,
-                 documented: bool = False) -> SourceFile:
+                 documented: bool = False, dialect: Dialect = DEFAULT) -> SourceFile:
     """Read ``relpath`` below ``tree`` and extract it; read errors become diagnostics."""
-    return read_and_extract(tree, relpath, with_calls, documented)[0]
+    return read_and_extract(tree, relpath, with_calls, documented, dialect)[0]
 
 
 def read_and_extract(tree: str | os.PathLike, relpath: str, with_calls: bool = False,
-                     documented: bool = False) -> tuple[SourceFile, bytes]:
+                     documented: bool = False, dialect: Dialect = DEFAULT) -> tuple[SourceFile, bytes]:
     """:func:`extract_file`, also returning the bytes read (empty when the
     file could not be read), for callers that look at the text too."""
     full = Path(tree) / relpath
@@ -221,8 +238,8 @@ def read_and_extract(tree: str | os.PathLike, relpath: str, with_calls: bool = F
         return _failed(relpath, f"cannot read file: {err.strerror or err}"), b""
     try:
         if documented:
-            return extract_documented(relpath, data), data
-        return extract_source(relpath, data, with_calls), data
+            return extract_documented(relpath, data, dialect), data
+        return extract_source(relpath, data, with_calls, dialect), data
     except RecursionError:
         return _failed(relpath, "declarations nested too deeply to parse"), data
     except Exception as err:  # noqa: BLE001 - one bad file must not stop a run
@@ -234,14 +251,15 @@ def _failed(path: str, message: str) -> SourceFile:
     return SourceFile(path, diagnostics=[Diagnostic(path, 0, "read-error", message, severity="error")])
 
 
-def _extract_pair(args: tuple[str, str, bool]) -> SourceFile:
-    return extract_file(*args)
+def _extract_pair(args: tuple[str, str, bool, Dialect]) -> SourceFile:
+    tree, relpath, with_calls, dialect = args
+    return extract_file(tree, relpath, with_calls, dialect=dialect)
 
 
 def extract_many(tree: str | os.PathLike, relpaths: Iterable[str], jobs: int = 1,
-                 with_calls: bool = False) -> Iterator[SourceFile]:
+                 with_calls: bool = False, dialect: Dialect = DEFAULT) -> Iterator[SourceFile]:
     """Extract files in order, in ``jobs`` worker processes when above 1."""
-    items = [(str(tree), p, with_calls) for p in relpaths]
+    items = [(str(tree), p, with_calls, dialect) for p in relpaths]
     if jobs <= 1 or len(items) < 8:
         for item in items:
             yield _extract_pair(item)

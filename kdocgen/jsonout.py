@@ -42,6 +42,8 @@ def item(symbol: Symbol, all_symbols: bool = False) -> dict:
         data["decl"] = symbol.decl
     if symbol.is_pointer_typedef:
         data["function_pointer"] = True
+    if symbol.value:
+        data["value"] = symbol.value
     if all_symbols:
         data["documented"] = symbol.documented
     return data

@@ -266,13 +266,15 @@ def need_for_entry(entry: Entry) -> list[str]:
     return sorted({p if p.endswith(("/", "*")) else p + "*" for p in entry.files})
 
 
-def subsystem_tree(name: str, extra: Iterable[str] = (), progress=None) -> tuple[Path, Entry]:
-    """The kernel tree ($KSRC, or the Debian cache completed as needed)
-    holding MAINTAINERS entry ``name``'s files and the ``extra`` need
-    patterns, and the entry itself (LookupError when there is none)."""
-    tree = kernel_tree(need=["MAINTAINERS"], progress=progress)
+def subsystem_tree(name: str, extra: Iterable[str] = (), progress=None,
+                   version: str | None = None) -> tuple[Path, Entry]:
+    """The kernel tree ($KSRC, or the Debian cache of linux-source-``version``
+    completed as needed) holding MAINTAINERS entry ``name``'s files and the
+    ``extra`` need patterns, and the entry itself (LookupError when there is none)."""
+    tree = kernel_tree(need=["MAINTAINERS"], progress=progress, version=version)
     entry = find_entry(read_maintainers(tree), name)
-    return kernel_tree(need=["MAINTAINERS", *need_for_entry(entry), *extra], progress=progress), entry
+    return kernel_tree(need=["MAINTAINERS", *need_for_entry(entry), *extra], progress=progress,
+                       version=version), entry
 
 
 # ------------------------------------------------------------- tree walking

@@ -74,6 +74,7 @@ class Symbol:
     plain_comment: str = ""
     is_pointer_typedef: bool = False
     definition: str = ""
+    value: str = ""  # a variable's initializer
     has_body: bool = False
     calls: list[str] = field(default_factory=list)
 

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .extract import extract_many
+from .kerneldoc.dialect import DEFAULT, Dialect
 from .files import write_if_changed
 from .model import SourceFile
 
@@ -85,10 +86,12 @@ def file_digest(path: Path) -> str | None:
 
 
 def extract_cached(tree: str | os.PathLike, relpaths: list[str], cache: ParseCache | None, jobs: int = 1,
-                   with_calls: bool = False) -> tuple[list[SourceFile], dict[str, str | None]]:
-    """The models of ``relpaths`` in order (only files not in ``cache`` are
-    parsed, in ``jobs`` processes) and the digest of each file's bytes."""
-    options = f"calls={with_calls}"
+                   with_calls: bool = False,
+                   dialect: Dialect = DEFAULT) -> tuple[list[SourceFile], dict[str, str | None]]:
+    """The models of ``relpaths`` in order, read with ``dialect``'s rules
+    (only files not in ``cache`` are parsed, in ``jobs`` processes) and the
+    digest of each file's bytes."""
+    options = f"calls={with_calls}\0rules={dialect.generation}:{dialect.version}"
     digests = {rel: file_digest(Path(tree) / rel) for rel in relpaths}
     found: dict[str, SourceFile] = {}
     if cache is not None:
@@ -97,7 +100,8 @@ def extract_cached(tree: str | os.PathLike, relpaths: list[str], cache: ParseCac
             if kept is not None:
                 found[rel] = kept
     missing = [rel for rel in relpaths if rel not in found]
-    for rel, source in zip(missing, extract_many(tree, missing, jobs=jobs, with_calls=with_calls)):
+    for rel, source in zip(missing, extract_many(tree, missing, jobs=jobs, with_calls=with_calls,
+                                                 dialect=dialect)):
         found[rel] = source
         # kept only when the file did not change while it was parsed
         known = digests[rel]

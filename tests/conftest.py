@@ -2,9 +2,12 @@
 
 ``kernel_tree_path`` gives integration tests (marked ``kernel``) a real
 kernel tree: ``$KSRC`` if set, else the cached ``linux-source-6.12``
-package, extracted only as far as the tests need.  The session itself runs
-without ``KSRC``, ``KDOCGEN_CACHE`` and ``CI`` (see ``testenv``); under CI a
-skipped test is a failure, since every input a test needs can be had there.
+package, extracted only as far as the tests need.  ``kernel_tree_72`` gives
+them a 7.2 tree (the Python kernel-doc and its unit suite): ``$KSRC`` when
+that is a 7.2 tree, else Debian's ``linux-source-7.2`` (from sid).  The
+session itself runs without ``KSRC``, ``KDOCGEN_CACHE`` and ``CI`` (see
+``testenv``); under CI a skipped test is a failure, since every input a test
+needs can be had there.
 """
 
 import os
@@ -21,6 +24,10 @@ KERNEL_NEED = ["MAINTAINERS", "Makefile", "scripts/kernel-doc",
                "Documentation/", "include/"]
 #: MAINTAINERS entries whose files integration tests may read.
 KERNEL_ENTRIES = ["Hyper-V/Azure CORE AND DRIVERS"]
+
+
+#: Parts of the 7.2 tree that integration tests may read, besides KERNEL_NEED.
+KERNEL_NEED_72 = ["tools/docs/kernel-doc", "tools/lib/python/kdoc/", "tools/unittests/kdoc-test.yaml"]
 
 
 def _tree(version: str, extra: list[str]):
@@ -47,6 +54,13 @@ def _tree(version: str, extra: list[str]):
 def kernel_tree_path():
     """Path of a Linux 6.12 tree holding KERNEL_NEED and the KERNEL_ENTRIES files."""
     return _tree("6.12", [])
+
+
+@pytest.fixture(scope="session")
+def kernel_tree_72():
+    """Path of a Linux 7.2 tree holding KERNEL_NEED, KERNEL_NEED_72 and the
+    KERNEL_ENTRIES files."""
+    return _tree("7.2", KERNEL_NEED_72)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -80,6 +94,17 @@ def hyperv_site(kernel_tree_path, tmp_path_factory):
 
     Returns ``(html_dir, warnings_text, status)``.  Built once per session.
     """
+    return _build_site(kernel_tree_path, tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def hyperv_site_72(kernel_tree_72, tmp_path_factory):
+    """The Hyper-V site of the 7.2 tree (``make html KVER=7.2``), as ``hyperv_site``."""
+    return _build_site(kernel_tree_72, tmp_path_factory.mktemp("site72"))
+
+
+def _build_site(tree, work):
+    """Build the Hyper-V site of ``tree`` in ``work``: (html_dir, warnings, status)."""
     import shutil
     from pathlib import Path
 
@@ -88,10 +113,9 @@ def hyperv_site(kernel_tree_path, tmp_path_factory):
     from kdocgen.site.build import build_site_source, plan_site
 
     root = Path(__file__).resolve().parents[1]
-    work = tmp_path_factory.mktemp("site")
     for name in ("conf.py", "index.rst"):
         shutil.copy(root / name, work / name)
-    build_site_source(plan_site(Path(kernel_tree_path)), work / "source", jobs=2,
+    build_site_source(plan_site(Path(tree)), work / "source", jobs=2,
                       progress=lambda message: None)
     html = work / "_build" / "html"
     warnings = work / "warnings.txt"

@@ -398,3 +398,111 @@ def test_warning_scores_multiset():
 def test_prf_empty_sides():
     assert compare.prf(0, 0, 0)["f1"] == 1.0
     assert compare.prf(0, 1, 0)["precision"] == 0.0
+
+
+PY_STDERR = """\
+Warning: drivers/hv/channel.c:577 function parameter 'size' not described in 'request_arr_init'
+Warning: drivers/hv/channel.c:599 No description found for return value of 'request_arr_init'
+Warning: x.c:3 Cannot find identifier on line:
+ *
+Warning: x.c:40 Excess enum value '@B' description in 'e'
+Warning: x.c:50 struct member 'm' not described in 's'
+Warning: drivers/hv/channel.c:599 No description found for return value of 'request_arr_init'
+"""
+
+
+def test_parse_python_kernel_doc_stderr():
+    """The Python kernel-doc's format; its repeated warnings counted once."""
+    ws = parse_stderr(PY_STDERR)
+    assert [(w.path, w.line, w.kind, w.symbol, w.subject) for w in ws] == [
+        ("drivers/hv/channel.c", 577, "param-not-described", "request_arr_init", "size"),
+        ("drivers/hv/channel.c", 599, "no-return", "request_arr_init", ""),
+        ("x.c", 3, "no-identifier", "", ""),
+        ("x.c", 40, "excess-enum", "e", "B"),
+        ("x.c", 50, "param-not-described", "s", "m"),
+    ]
+    assert ws[2].message == "Cannot find identifier on line:\n *"
+
+
+PY_RST = """\
+.. c:macro:: hv_ring_names
+
+  ``extern const char *hv_ring_names[];``
+
+.. LINENO 668
+  Names of the ring states.
+
+  **Description**
+
+.. LINENO 669
+  Indexed by state.
+
+
+.. LINENO 145
+.. c:macro:: hv_ring_cb_t
+
+   **Typedef**: A ring callback.
+
+
+**Syntax**
+
+  ``int hv_ring_cb_t (int a)``
+
+.. container:: kernelindent
+
+  **Parameters**
+
+  ``int a``
+.. LINENO 146
+    The a.
+
+.. c:function:: int hv_ring_get (int id)
+
+.. LINENO 300
+   get a ring
+
+.. container:: kernelindent
+
+  **Parameters**
+
+  ``int id``
+.. LINENO 301
+    its id
+
+  **Note**
+
+.. LINENO 303
+  **bold** text that is no section
+
+  **Return**
+
+.. LINENO 305
+  the ring
+"""
+
+
+def test_python_kernel_doc_rst():
+    items = parse_rst(PY_RST)
+    assert [(i.kind, i.name, i.params, i.sections, i.purpose) for i in items] == [
+        ("var", "hv_ring_names", [], ["Description"], "Names of the ring states."),
+        ("typedef", "hv_ring_cb_t", ["a"], [], "A ring callback."),
+        ("function", "hv_ring_get", ["id"], ["Note", "Return"], "get a ring"),
+    ]
+    assert items[1].line == 145
+
+
+def test_purpose_words_without_rest_markup():
+    assert compare.purpose_words("start a tcp message of **id**, using :c:type:`struct tcp_sigpool <tcp_sigpool>`"
+                                 " and :c:func:`tcp_sigpool_start()`") == \
+        compare.purpose_words("start a tcp message of @id, using &struct tcp_sigpool and tcp_sigpool_start()")
+
+
+def test_comment_scores():
+    ref = {"a.c": [Item("function", "f", 1, [], sections=["Description", "Return"], purpose="Do **x**"),
+                   Item("function", "g", 2, [], sections=["Return"], purpose="G"),
+                   Item("doc", "Intro", 3, [], sections=[], purpose="text")]}
+    new = {"a.c": [Item("function", "f", 1, [], sections=["Description", "Return"], purpose="Do @x"),
+                   Item("function", "g", 2, [], sections=[], purpose="Gee"),
+                   Item("doc", "Intro", 3, [], sections=["Description"], purpose="")]}
+    scores = compare.comment_scores(compare.match_items(ref, new))
+    assert (scores["compared"], scores["sections_same"], scores["purpose_same"]) == (2, 1, 1)

@@ -75,3 +75,17 @@ def test_links_are_relative(hyperv_site):
     page = read(html_dir, "source/drivers/hv/channel.html")
     assert not re.search(r'(?:href|src)="(?:https?:)?//(?!docs\.example\.org)', page.replace(
         'href="https://', 'href="EXTERNAL'))
+
+
+def test_site_of_the_7_2_tree(hyperv_site_72):
+    """make html KVER=7.2: no warnings, the landing page says which sources
+    and rules, and has its figures."""
+    html_dir, warnings, status = hyperv_site_72
+    assert warnings == ""
+    assert status == 0
+    index = read(html_dir, "index.html")
+    assert "Sources: Linux 7.2" in index and "the Python kernel-doc" in index
+    figures = dict(re.findall(r"<td><p>([^<]+)</p></td>\s*<td><p>([^<]+)</p></td>", index))
+    assert int(figures["Source files"]) > 70
+    assert int(figures["Symbols (functions, types, macros, variables)"]) > 3000
+    assert re.fullmatch(r"\d+ of \d+ \(\d+\.\d %\)", figures["Documented with kernel-doc"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from .annotations import annotation_spans, paren_end
+
 # Bare words: section placement, annotations, sparse address spaces, inlining.
 ATTRIBUTE_WORDS = (
     "__init __exit __initdata __initconst __exitdata __exit_call __init_or_module "
@@ -66,26 +68,13 @@ def _blank_range(out: bytearray, start: int, end: int) -> None:
     out[start:end] = out[start:end].translate(_SPACES_BUT_NEWLINE)
 
 
-def _paren_end(text: bytes, pos: int) -> int:
-    """Offset just past the parenthesis group opening at ``pos`` (or -1)."""
-    depth = 0
-    for index in range(pos, min(len(text), pos + 20_000)):
-        char = text[index]
-        if char == 0x28:
-            depth += 1
-        elif char == 0x29:
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return -1
-
-
-_DIRECTIVE_PREFIX = re.compile(rb"#\s*\w*\s*$")
+_DIRECTIVE_PREFIX = re.compile(rb"#\s*\w*\s*$|#\s*define\s+\w+\([\w\s,.]*$")
 
 
 def _after_directive(text: bytes, start: int) -> bool:
-    """Whether the word at ``start`` is a directive's name or its first
-    argument (``#define __init``, ``#ifdef __KERNEL__``)."""
+    """Whether the word at ``start`` is a directive's name, its first
+    argument or a macro parameter (``#define __init``, ``#ifdef __KERNEL__``,
+    ``#define f(a, __sched)``)."""
     line_start = text.rfind(b"\n", 0, start) + 1
     prefix = text[line_start:start].lstrip()
     return prefix[:1] == b"#" and _DIRECTIVE_PREFIX.fullmatch(prefix) is not None
@@ -105,7 +94,7 @@ def blank_attribute_macros(text: bytes) -> bytes:
             after += 1
         is_call = after < len(text) and text[after] == 0x28
         if is_call and word in _CALL_SET:
-            close = _paren_end(text, after)
+            close = paren_end(text, after)
             if close < 0:
                 continue
             end = close
@@ -152,11 +141,20 @@ _INVOCATION = re.compile(rb"^[A-Za-z_]\w*[ \t]*" + _NESTED_PARENS + rb"[ \t]*$(?
 
 
 def blank_attributes(source: bytes) -> bytes:
-    """Return ``source`` with comments, attribute macros and bare top-level
-    macro invocations replaced by spaces (same length, newlines kept), and
+    """Return ``source`` with comments, attribute macros (the known ones and
+    those found by position, :mod:`.annotations`) and bare top-level macro
+    invocations replaced by spaces (same length, newlines kept), and
     ``struct_group*()`` unwrapped."""
-    text = _INVOCATION.sub(_blank, blank_attribute_macros(blank_comments(source)))
-    return unwrap_struct_groups(text) if b"struct_group" in text else text
+    text = blank_attribute_macros(blank_comments(source))
+    if b"struct_group" in text:
+        text = unwrap_struct_groups(text)
+    spans = annotation_spans(text)
+    if spans:
+        out = bytearray(text)
+        for start, end in spans:
+            _blank_range(out, start, end)
+        text = bytes(out)
+    return _INVOCATION.sub(_blank, text)
 _GROUP = re.compile(rb"\b(struct_group|struct_group_attr|struct_group_tagged|__struct_group)\s*\(")
 _GROUP_SKIP = {b"struct_group": 1, b"struct_group_attr": 2, b"struct_group_tagged": 2, b"__struct_group": 3}
 

@@ -25,6 +25,7 @@ _TRAILING_WORD = re.compile(r"(\w+)\s*$")
 _TAGGED_GROUP = re.compile(r"^struct_group_tagged\s*\(\s*(\w+)\s*,?.*")
 _PARAM_MACRO = re.compile(r"^([A-Z][A-Z0-9_]*)\s*\(\s*(\w+(?:\s*,\s*\w+)+)\s*\)$")
 _MEMBER_MACRO = re.compile(r"^\s*(\w+)\s*\((.*)\)\s*;?\s*$", re.S)
+_FUNCTION_PARAMETER = re.compile(r"^([\w\s*]*\w[\s*]*)\(\s*(\w+)\s*\)\s*(\(.*\))$")
 #: Nesting (of #if blocks) below which enum constants and declarations are
 #: not read, so that absurdly deep input cannot exhaust Python's recursion limit.
 MAX_NESTING = 100
@@ -67,6 +68,10 @@ def _parameter(source: bytes, node: Node) -> list[Member]:
     name = declared_name(node.child_by_field_name("declarator"))
     if node.has_error or name is None:
         text = clean(source[node.start_byte:node.end_byte])
+        function = _FUNCTION_PARAMETER.match(text)
+        if function and name is None:  # "bool (less)(int a)": a function, taken as a pointer to one
+            return [Member(function.group(2), tidy_type(f"{function.group(1)} (*){function.group(3)}"),
+                           line=line_of(node))]
         spread = _PARAM_MACRO.match(text)
         if spread:  # DECL_BUCKET_PARAMS(size, b): a macro standing for parameters
             return [Member(arg.strip(), text, line=line_of(node)) for arg in spread.group(2).split(",")]
@@ -222,12 +227,18 @@ def _macro_members(source: bytes, node: Node, prefix: str, depth: int) -> list[M
         if len(args) > pos:
             return [Member(prefix + args[pos].strip(), macro, depth=depth, line=line)]
         return []
+    if macro == "VIRTIO_DECLARE_FEATURES" and args[0].strip():  # a union of NAME and NAME_array
+        name = args[0].strip()
+        return [Member(prefix + name, "u64", depth=depth, line=line),
+                Member(prefix + name + "_array", "u64 []", depth=depth, line=line)]
     return []
 
 
 def split_args(text: str) -> list[str]:
     """Split a macro argument list on top-level commas."""
-    parts, level, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    level = 0
     for char in text:
         if char in "([{":
             level += 1

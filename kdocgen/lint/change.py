@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Hashable
 
+from ..kerneldoc.dialect import DEFAULT, Dialect
 from .baseline import fingerprint
 from .checks import Region
 from .finding import Finding
@@ -107,10 +108,12 @@ def compare(old: list[Finding], new: list[Finding], renamed: dict[str, str],
 
 
 def lint_change(tree: Path, changes: list[FileChange], jobs: int = 1, reference_scope: list[str] | None = None,
-                keep: Callable[[list[Finding]], list[Finding]] = lambda findings: findings) -> ChangeReport:
+                keep: Callable[[list[Finding]], list[Finding]] = lambda findings: findings,
+                dialect: Dialect = DEFAULT) -> ChangeReport:
     """Lint both versions of the files of ``changes`` and compare them;
     ``keep`` filters each version's findings (the settings' rules and
-    severities) before the comparison."""
+    severities) before the comparison; both versions are read with
+    ``dialect``'s kernel-doc rules."""
     olds = {c.old_path: c.old for c in changes if c.old is not None and c.old_path}
     news = {c.new_path: c.new for c in changes if c.new is not None and c.new_path}
     scope = reference_scope if reference_scope is not None else default_scope(sorted({*olds, *news}))
@@ -121,7 +124,8 @@ def lint_change(tree: Path, changes: list[FileChange], jobs: int = 1, reference_
             root.mkdir()
             for path, data in files.items():
                 _write(root, path, data)
-            findings, results = lint_results(root, sorted(files), jobs, scope, scope_tree=Path(tree))
+            findings, results = lint_results(root, sorted(files), jobs, scope, scope_tree=Path(tree),
+                                             dialect=dialect)
             sides.append((keep(findings), results))
     (old, _), (new, new_results) = sides
     regions = {result.path: result.regions for result in new_results}

@@ -15,8 +15,9 @@ from ..render.prose import is_plain
 from .finding import Finding
 from .rules import rule
 
-_LOOKS_LIKE_NAME = re.compile(r"^\s*\*\s*(?:struct\s+|union\s+|enum\s+|typedef\s+)?\w+(?:\(\))?\s+-\s+\S")
+_LOOKS_LIKE_NAME = re.compile(r"^\s*\*\s*(?:struct\s+|union\s+|enum\s+|typedef\s+|var\s+)?\w+(?:\(\))?\s+-\s+\S")
 _LOOKS_LIKE_PARAM = re.compile(r"^\s*\*\s*@\w+\s*:")
+_LOOKS_LIKE_VAR = re.compile(r"^\s*\*\s*var\s+\w+\s+-\s")  # "var NAME - ": kernel-doc even without @params
 _PLAIN_OPEN_LINE = re.compile(r"^/\*(?!\*)", re.M)
 _REFERENCE = re.compile(r"&(?:(struct|union|enum|typedef)\s+)?([A-Za-z_]\w*)|(?<![\w.>-])([A-Za-z_]\w*)\(\)")
 _EXPORT_LINE = re.compile(r"^[ \t]*EXPORT_SYMBOL\w*[ \t]*\(\s*(\w+)", re.M)
@@ -150,7 +151,7 @@ def looks_like_findings(path: str, lines: list[str], text: str) -> list[Finding]
         body = lines[start + 1:min(end, len(lines))]
         named = bool(body) and _LOOKS_LIKE_NAME.match(body[0])
         params = sum(1 for row in body if _LOOKS_LIKE_PARAM.match(row))
-        if named and params or params >= 2:
+        if named and (params or _LOOKS_LIKE_VAR.match(body[0])) or params >= 2:
             found.append(Finding("looks-like-kernel-doc", rule("looks-like-kernel-doc").severity, path,
                                  start + 1, 1, "This comment looks like kernel-doc but starts with '/*'; "
                                  "write '/**' so it is documented", "", line.strip()))

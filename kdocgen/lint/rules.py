@@ -31,7 +31,7 @@ _KERNEL_DOC: list[tuple[str, Severity, str]] = [
     ("no-return", "warning", "No description found for the return value."),
     ("prototype-mismatch", "warning", "The comment names another symbol than the prototype."),
     ("cannot-understand", "warning", "kernel-doc cannot understand the prototype."),
-    ("cannot-parse", "error", "The declaration cannot be parsed as the comment says (struct, enum)."),
+    ("cannot-parse", "error", "The declaration cannot be parsed as the comment says (struct, enum, var)."),
     ("not-kernel-doc", "warning", "A comment starts with /** but is not a kernel-doc comment."),
     ("short-description", "warning", "The short description after the name is missing."),
     ("enum-undescribed", "warning", "An enum constant is not described."),

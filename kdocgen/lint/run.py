@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..extract import read_and_extract
+from ..kerneldoc.dialect import DEFAULT, Dialect
 from ..userabi.parse import is_abi_file
 from .checks import FileResult, check_file
 from .finding import Finding
@@ -49,16 +50,17 @@ def _relative(path: Path, root: Path) -> str:
     return path.as_posix() if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def _check_one(args: tuple[str, str, bool]) -> FileResult:
-    tree, relpath, full = args
-    source, data = read_and_extract(tree, relpath, documented=not full)
+def _check_one(args: tuple[str, str, bool, Dialect]) -> FileResult:
+    tree, relpath, full, dialect = args
+    source, data = read_and_extract(tree, relpath, documented=not full, dialect=dialect)
     return check_file(source, data.decode("utf-8", "replace"))
 
 
-def check_files(tree: Path, files: list[str], jobs: int = 1, full: bool = False) -> list[FileResult]:
+def check_files(tree: Path, files: list[str], jobs: int = 1, full: bool = False,
+                dialect: Dialect = DEFAULT) -> list[FileResult]:
     """Per-file results, in file order (in ``jobs`` processes when above 1);
     ``full`` parses whole files instead of the documented declarations."""
-    items = [(str(tree), f, full) for f in files]
+    items = [(str(tree), f, full, dialect) for f in files]
     if jobs <= 1 or len(items) < 8:
         return [_check_one(item) for item in items]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -82,20 +84,22 @@ def reference_findings(results: list[FileResult], known: set[str]) -> list[Findi
     return found
 
 
-def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str] | None = None) -> list[Finding]:
-    """Every finding for ``files``, sorted (``Documentation/ABI`` files among
-    them are checked against the C files' attributes)."""
-    return lint_results(tree, files, jobs, reference_scope)[0]
+def lint(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str] | None = None,
+         dialect: Dialect = DEFAULT) -> list[Finding]:
+    """Every finding for ``files`` (read with ``dialect``'s kernel-doc rules),
+    sorted (``Documentation/ABI`` files among them are checked against the C
+    files' attributes)."""
+    return lint_results(tree, files, jobs, reference_scope, dialect=dialect)[0]
 
 
 def lint_results(tree: Path, files: list[str], jobs: int = 1, reference_scope: list[str] | None = None,
-                 scope_tree: Path | None = None) -> tuple[list[Finding], list[FileResult]]:
+                 scope_tree: Path | None = None, dialect: Dialect = DEFAULT) -> tuple[list[Finding], list[FileResult]]:
     """:func:`lint`, also returning the per-file results.  ``scope_tree``
     (default ``tree``) is where the reference scope is looked up, for a
     ``tree`` that holds only the linted files (one version of a change)."""
     abi_files = [f for f in files if is_abi_file(f)]
     files = [f for f in files if not is_abi_file(f)]
-    results = check_files(tree, files, jobs)
+    results = check_files(tree, files, jobs, dialect=dialect)
     findings = [f for result in results for f in result.findings]
     scope = reference_scope if reference_scope is not None else default_scope(files)
     wanted = {ref.name for result in results for ref in result.references} - _BUILTINS

@@ -149,6 +149,8 @@ def render_man(symbol: Symbol, known: set[str], version: str = "") -> str:
                 for p in symbol.params if p.name]
         if args:
             lines += _list_section("ARGUMENTS", args, refs)
+    if symbol.kind == "var" and symbol.value:
+        lines += [".SH INITIALIZATION", escape(f"default: {symbol.value}")]
     for section in symbol.sections:
         lines.append(f".SH {_quoted(section.title.upper())}")
         lines += body(section.body, refs)

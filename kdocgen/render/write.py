@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from ..extract import extract_file, not_read
 from ..files import os_error_text, write_if_changed
+from ..kerneldoc.dialect import DEFAULT, Dialect
 from ..model import SourceFile
 from .page import checked_page
 
@@ -41,11 +42,11 @@ def page_path(out: Path, source_path: str) -> Path:
 
 
 def write_files(tree: str | os.PathLike, relpaths: list[str], out: Path, other_symbols: bool = True,
-                jobs: int = 1) -> WriteResult:
-    """Extract, render and write the page of every file of ``tree``, in
-    ``jobs`` worker processes when above 1 (each file is done where it is
-    read, so nothing piles up in the parent)."""
-    items = [(str(tree), rel, str(out), other_symbols) for rel in relpaths]
+                jobs: int = 1, dialect: Dialect = DEFAULT) -> WriteResult:
+    """Extract (with ``dialect``'s kernel-doc rules), render and write the
+    page of every file of ``tree``, in ``jobs`` worker processes when above 1
+    (each file is done where it is read, so nothing piles up in the parent)."""
+    items = [(str(tree), rel, str(out), other_symbols, dialect) for rel in relpaths]
     result = WriteResult()
     if jobs <= 1 or len(items) < 8:
         for item in items:
@@ -61,9 +62,9 @@ _Messages = list[tuple[str, str]]
 _Outcome = tuple[Path | None, str, _Messages, _Messages]  # page, "written"/"unchanged"/"failed", errors, warnings
 
 
-def _write_one_file(item: tuple[str, str, str, bool]) -> _Outcome:
-    tree, rel, out, other_symbols = item
-    return _write_one_source(extract_file(tree, rel), Path(out), other_symbols)
+def _write_one_file(item: tuple[str, str, str, bool, Dialect]) -> _Outcome:
+    tree, rel, out, other_symbols, dialect = item
+    return _write_one_source(extract_file(tree, rel, dialect=dialect), Path(out), other_symbols)
 
 
 def _write_one_source(source: SourceFile, out: Path, other_symbols: bool) -> _Outcome:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..abi.overview import ABI_JSON
-from ..extract import not_read
+from ..extract import dialect_of, not_read
+from ..kerneldoc.dialect import Dialect
 from ..maintainers import Entry, entry_docs, entry_files, find_entry, read_maintainers
 from ..abi.model import AbiData
 from ..model import SourceFile
@@ -47,19 +48,27 @@ class SitePlan:
     entry: Entry | None = None
     abi: list[str] = field(default_factory=list)  # Documentation/ABI files of the entry
     abi_scan: bool = False  # also ABI files naming the code's sysfs/debugfs roots
+    dialect: Dialect | None = None  # kernel-doc rules (None: the tree's own)
+
+    def rules(self) -> Dialect:
+        """The kernel-doc rules the site's files are read with."""
+        return self.dialect or dialect_of(self.tree)
 
 
 def plan_site(tree: Path, subsystem: str | None = None, files: list[str] | None = None,
-              entry: Entry | None = None) -> SitePlan:
+              entry: Entry | None = None, version: str | None = None) -> SitePlan:
     """The files of a site: explicit ``files``, else a MAINTAINERS entry's
-    (``entry`` when already found, else ``subsystem`` read from the tree)."""
+    (``entry`` when already found, else ``subsystem`` read from the tree),
+    read with the kernel-doc rules of ``version`` (default: the tree's)."""
     tree = Path(tree)
+    dialect = dialect_of(tree, version)
     if files:
-        return SitePlan(tree, "Selected files", sorted(dict.fromkeys(files)))
+        return SitePlan(tree, "Selected files", sorted(dict.fromkeys(files)), dialect=dialect)
     entry = entry or find_entry(read_maintainers(tree), subsystem or DEFAULT_SUBSYSTEM)
     all_docs = entry_docs(tree, entry)
     docs = [d for d in all_docs if d.endswith(".rst")]
-    return SitePlan(tree, entry.name, entry_files(tree, entry), docs, entry, [d for d in all_docs if is_abi_file(d)])
+    return SitePlan(tree, entry.name, entry_files(tree, entry), docs, entry, [d for d in all_docs if is_abi_file(d)],
+                    dialect=dialect)
 
 
 def _progress(message: str) -> None:
@@ -104,7 +113,7 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     cannot be read raises :class:`SiteError` before anything is written."""
     progress(f"reading {len(plan.files)} files")
     sources, digests = extract_cached(plan.tree, plan.files, memo.parsed if memo else None, jobs,
-                                      with_calls=True)
+                                      with_calls=True, dialect=plan.rules())
     unread = [d for source in sources for d in not_read(source)]
     if unread:
         raise SiteError("; ".join(f"{d.path}: {d.message}" for d in unread))
@@ -258,7 +267,7 @@ def _description(plan: SitePlan, out: Path, index: SiteIndex, abi_json: str | No
                  cache: Path | None) -> SiteDescription:
     """What the Sphinx extension is told of the site."""
     return SiteDescription(tree=plan.tree.resolve(), title=plan.title, files=tuple(plan.files),
-                           page_dir=out.name,
+                           kernel_version=plan.rules().version, page_dir=out.name,
                            callers={name: tuple((c, p) for c, p in pairs) for name, pairs in index.callers.items()},
                            defined={name: path for name, (path, _) in index.defined.items()},
                            abi=abi_json, user_abi=user_abi, cache=cache)

@@ -35,6 +35,7 @@ class SiteDescription:
     tree: Path                                   # the kernel tree the pages document
     title: str
     files: tuple[str, ...]                       # tree-relative C files with a page
+    kernel_version: str = ""                     # whose kernel-doc rules the pages follow ("": the tree's)
     page_dir: str = DEFAULT_PAGE_DIR             # folder of the generated pages in the Sphinx source
     callers: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # function -> (caller, file)
     defined: Mapping[str, str] = field(default_factory=dict)   # function -> the file defining it
@@ -58,6 +59,7 @@ class SiteDescription:
         """The description as ``kdocgen site`` writes it (deterministic)."""
         data: dict[str, Any] = {
             "tree": str(self.tree), "title": self.title, "files": list(self.files),
+            "kernel_version": self.kernel_version,
             "page_dir": self.page_dir, "callers": {k: [list(c) for c in v] for k, v in self.callers.items()},
             "defined": dict(self.defined), "user_abi": self.user_abi,
         }
@@ -95,6 +97,7 @@ class SiteDescription:
             raise SiteDescriptionError("'user_abi' must be an object")
         cache = _text(value, "cache")
         return cls(tree=Path(tree), title=_text(value, "title"), files=tuple(dict.fromkeys(files)),
+                   kernel_version=_text(value, "kernel_version"),
                    page_dir=_text(value, "page_dir", DEFAULT_PAGE_DIR).strip("/"),
                    callers={k: tuple((str(a), str(b)) for a, b in v) for k, v in callers.items()},
                    defined=dict(defined), abi=_text(value, "abi") or None, user_abi=user_abi,

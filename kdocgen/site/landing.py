@@ -9,6 +9,7 @@ import posixpath
 
 from ..model import SourceFile
 from ..render.inline import escape_all
+from ..sources import tree_version
 from .description import page_docname
 
 
@@ -17,10 +18,14 @@ def _share(part: int, whole: int) -> str:
 
 
 def _facts(plan) -> list[str]:
-    """Lines about the MAINTAINERS entry (status, list, tree, people)."""
+    """Lines about the sources and the MAINTAINERS entry (status, list, tree, people)."""
     entry = plan.entry
+    rules = plan.rules()
+    read = (f"Sources: Linux {tree_version(plan.tree) or 'tree of unknown version'}, "
+            f"comments read with the kernel-doc rules of Linux {rules.generation}.x "
+            f"({'the Python kernel-doc' if rules.python else 'the Perl kernel-doc'}).")
     if entry is None:
-        return [f"Documentation generated from {len(plan.files)} selected files."]
+        return [f"Documentation generated from {len(plan.files)} selected files.", "", read]
     fields = entry.fields
     out = [f"The kernel's MAINTAINERS file lists this subsystem as *{escape_all(entry.name)}*.", ""]
     rows = [("Status", fields.get("S", [])), ("Mailing list", fields.get("L", [])),
@@ -28,7 +33,7 @@ def _facts(plan) -> list[str]:
     for title, values in rows:
         if values:
             out.append(f":{title}: " + "; ".join(escape_all(v) for v in values))
-    return out
+    return out + ["", read]
 
 
 def render_landing(plan, sources: list[SourceFile], figures: dict, doc_pages: list[str],

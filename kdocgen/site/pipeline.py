@@ -42,6 +42,7 @@ class SiteOptions:
     abi: list[str] = field(default_factory=list)
     abi_scan: bool = False
     cache: Path | None = None  # keep parsed files and what was made here (nothing done when nothing changed)
+    kernel_version: str | None = None  # the kernel-doc rules (and Debian source) of this version
 
 
 @dataclass
@@ -90,17 +91,19 @@ def write_site_source(options: SiteOptions, say: Say) -> int:
         say(f"--out {problem}")
         return 2
     files = options.files
+    version = options.kernel_version
     try:
         entry = None
         if options.srctree:
             tree = Path(options.srctree)
         elif files:
-            tree = kernel_tree(need=["MAINTAINERS", "Documentation/", *files])
+            tree = kernel_tree(need=["MAINTAINERS", "Makefile", "Documentation/", *files], version=version)
         else:
-            tree, entry = subsystem_tree(options.subsystem or DEFAULT_SUBSYSTEM, ["Documentation/"])
-        plan = plan_site(tree, options.subsystem, files, entry)
+            tree, entry = subsystem_tree(options.subsystem or DEFAULT_SUBSYSTEM, ["Makefile", "Documentation/"],
+                                         version=version)
+        plan = plan_site(tree, options.subsystem, files, entry, version)
         plan.abi_scan = options.abi_scan
-    except SourcesError as err:
+    except (SourcesError, ValueError) as err:
         say(str(err))
         return 2
     if not plan.files:

@@ -23,9 +23,16 @@ from .sourceview import setup_sourceview
 from .userabi import setup_userabi
 
 
+def _read_version(app, config) -> None:
+    """Read sources with the kernel-doc rules of ``kerneldoc_version`` (if set)."""
+    parsed_files(app).version = config.kerneldoc_version or None
+
+
 def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
+    app.add_config_value("kerneldoc_version", "", "env", [str])
+    app.connect("config-inited", _read_version)
     directive = type("KernelDocDirective", (KernelDocDirective,),
                      {"cache": parsed_files(app), "application": app})
     app.add_directive("kernel-doc", directive)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..extract import extract_file
+from ..extract import dialect_of, extract_file
+from ..kerneldoc.dialect import Dialect
 from ..model import SourceFile
 from ..parsecache import ParseCache, extract_cached
 from ..site.description import site_of
@@ -21,12 +22,22 @@ DOCUMENTED, EVERY, CALLS = 0, 1, 2
 
 class ParsedFiles:
     """Parsed files keyed by path, size and modification time (an edited file
-    is parsed again, or taken from ``disk`` when its bytes are known); a file
-    parsed in more detail serves requests for less."""
+    is parsed again, or taken from ``disk`` when its bytes are known), read
+    with the kernel-doc rules of ``version`` (``kerneldoc_version``; None:
+    each tree's own); a file parsed in more detail serves requests for less."""
 
     def __init__(self) -> None:
         self._files: dict[tuple[str, int, int], tuple[SourceFile, int]] = {}
+        self._dialects: dict[tuple[str, str | None], Dialect] = {}
+        self.version: str | None = None
         self.disk: ParseCache | None = None
+
+    def dialect(self, tree: str | Path) -> Dialect:
+        """The kernel-doc rules ``tree`` is read with."""
+        key = (str(tree), self.version)
+        if key not in self._dialects:
+            self._dialects[key] = dialect_of(tree, self.version)
+        return self._dialects[key]
 
     def get(self, tree: str | Path, relpath: str, detail: int = CALLS) -> SourceFile:
         """The model of ``relpath`` below ``tree``, parsed to ``detail``."""
@@ -42,9 +53,11 @@ class ParsedFiles:
         return known[0]
 
     def _parse(self, tree: str | Path, relpath: str, detail: int) -> SourceFile:
+        dialect = self.dialect(tree)
         if detail == CALLS and self.disk is not None:  # as kdocgen site parses it
-            return extract_cached(tree, [relpath], self.disk, with_calls=True)[0][0]
-        return extract_file(tree, relpath, with_calls=detail == CALLS, documented=detail == DOCUMENTED)
+            return extract_cached(tree, [relpath], self.disk, with_calls=True, dialect=dialect)[0][0]
+        return extract_file(tree, relpath, with_calls=detail == CALLS, documented=detail == DOCUMENTED,
+                            dialect=dialect)
 
 
 def parsed_files(app) -> ParsedFiles:
