@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="16,64,256,1024", help="sizes in KB (default: 16,64,256,1024)")
     parser.add_argument("--sphinx", action="store_true", help="also time a Sphinx build of each case")
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--only", metavar="TEXT", help="only the patterns whose name contains TEXT")
     args = parser.parse_args(argv)
     sizes = [int(s) * 1024 for s in args.sizes.split(",")]
     routes = {"kdocgen rst": time_rst} | ({"sphinx kernel-doc": time_sphinx} if args.sphinx else {})
@@ -88,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kdocgen-hostile-") as tmp:
         baseline = {name: time(Path(tmp, "empty", name), c_source("x ", False, 16)) for name, time in routes.items()}
         for pattern, (repeat, multi_line) in PATTERNS.items():
+            if args.only and args.only not in pattern:
+                continue
             for route, time in routes.items():
                 row = {"pattern": pattern, "route": route, "cpu": {}}
                 for size in sizes:

@@ -14,6 +14,7 @@ from .cpurge import setup_cpurge
 from .comment import setup_comment
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
+from .longtext import setup_longtext
 from .navigation import setup_navigation
 from .outputs import setup_outputs
 from .parsed import parsed_files, use_site_cache
@@ -45,6 +46,7 @@ def setup(app):
     setup_flattable(app)
     setup_userabi(app)
     setup_comment(app)
+    setup_longtext(app)
     setup_cpurge(app)
     setup_searchindex(app)
     setup_navigation(app)
