@@ -34,7 +34,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The type check (mypy, settings in pyproject.toml), then the suite.
 test: $(STAMP)
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 # Section-9 manual pages of the site's file set: _build/man/<symbol>.9.gz
@@ -82,5 +84,5 @@ html: $(STAMP)
 	@echo "site: _build/html/index.html"
 
 clean:
-	rm -rf _build build .pytest_cache
+	rm -rf _build build .pytest_cache .mypy_cache
 	$(if $(wildcard $(PY)),$(PY) -c "from pathlib import Path; from kdocgen.site.build import clean_generated; clean_generated(Path('source'))")

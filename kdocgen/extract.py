@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .cparse.attributes import blank_comments, unterminated_comment
+from .cparse.blanking import blank_comments, unterminated_comment
 from .cparse.declarations import documented_only, parse_declarations
 from .cparse.members import MEMBER_NESTING
 from .kerneldoc.bind import bind

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .kinds import Severity, SymbolKind
+
 Span = tuple[int, int]
 NO_SPAN: Span = (0, 0)
 
@@ -22,7 +24,7 @@ class Diagnostic:
     line: int
     rule: str
     message: str
-    severity: str = "warning"
+    severity: Severity = "warning"
     column: int = 0
     symbol: str = ""
 
@@ -56,7 +58,7 @@ class Section:
 class Symbol:
     """One declaration of a file, with its kernel-doc comment when it has one."""
 
-    kind: str
+    kind: SymbolKind
     name: str
     path: str
     decl_span: Span = NO_SPAN

@@ -103,6 +103,7 @@ def extract_cached(tree: str | os.PathLike, relpaths: list[str], cache: ParseCac
     for rel, source in zip(missing, extract_many(tree, missing, jobs=jobs, with_calls=with_calls)):
         found[rel] = source
         # kept only when the file did not change while it was parsed
-        if cache is not None and digests[rel] and digests[rel] == file_digest(Path(tree) / rel):
-            cache.store(rel, digests[rel], options, source)
+        known = digests[rel]
+        if cache is not None and known and known == file_digest(Path(tree) / rel):
+            cache.store(rel, known, options, source)
     return [found[rel] for rel in relpaths], digests

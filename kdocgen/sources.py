@@ -430,8 +430,10 @@ def _open_tarball(path: pathlib.Path) -> Iterator[tarfile.TarFile]:
         return
     proc = subprocess.Popen([xz, "-dc", "-T0", str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, bufsize=1 << 20)
+    assert proc.stdout is not None and proc.stderr is not None  # both piped
     try:
-        with tarfile.open(fileobj=_ForwardReader(proc.stdout), mode="r:") as tar:
+        reader = _ForwardReader(proc.stdout)
+        with tarfile.open(fileobj=reader, mode="r:") as tar:  # type: ignore[call-overload]
             yield tar
         while proc.stdout.read(1 << 20):  # drain the end-of-archive padding
             pass
@@ -449,7 +451,7 @@ def _open_tarball(path: pathlib.Path) -> Iterator[tarfile.TarFile]:
 def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
     """Iterate over members without keeping them all in memory."""
     while (member := tar.next()) is not None:
-        tar.members.clear()
+        tar.members.clear()  # type: ignore[attr-defined]  # tarfile's own list, else it grows
         yield member
 
 
@@ -516,7 +518,11 @@ class _Writer:
         if os.path.islink(target) or os.path.isdir(target):
             _remove(target)
         fd = os.open(target, flags, 0o755 if member.mode & 0o111 else 0o644)
-        with tar.extractfile(member) as src, open(fd, "wb") as dst:
+        src_file = tar.extractfile(member)
+        if src_file is None:  # not a regular file after all
+            os.close(fd)
+            return False
+        with src_file as src, open(fd, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
             dst.flush()
             os.utime(fd, (member.mtime, member.mtime))

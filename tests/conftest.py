@@ -1,16 +1,20 @@
-"""Shared fixtures.
+"""Shared fixtures and the session's rules.
 
 ``kernel_tree_path`` gives integration tests (marked ``kernel``) a real
 kernel tree: ``$KSRC`` if set, else the cached ``linux-source-6.12``
-package, extracted only as far as the tests need.
+package, extracted only as far as the tests need.  The session itself runs
+without ``KSRC``, ``KDOCGEN_CACHE`` and ``CI`` (see ``testenv``); under CI a
+skipped test is a failure, since every input a test needs can be had there.
 """
 
 import os
 
 import pytest
 
+from testenv import under_ci, user_cache, user_ksrc  # first: cleans os.environ
+
 from kdocgen.maintainers import find_entry, need_for_entry, read_maintainers
-from kdocgen.sources import SourcesError, kernel_tree
+from kdocgen.sources import SourcesError, kernel_tree, tree_version
 
 #: Parts of the kernel tree that integration tests may read.
 KERNEL_NEED = ["MAINTAINERS", "Makefile", "scripts/kernel-doc",
@@ -19,24 +23,41 @@ KERNEL_NEED = ["MAINTAINERS", "Makefile", "scripts/kernel-doc",
 KERNEL_ENTRIES = ["Hyper-V/Azure CORE AND DRIVERS"]
 
 
+def _tree(version: str, extra: list[str]):
+    """A tree holding KERNEL_NEED, ``extra`` and the KERNEL_ENTRIES files:
+    the developer's ``$KSRC`` when it is a tree of ``version``, else Debian's
+    linux-source of ``version`` (downloaded once into the cache).  Skips when
+    none can be had (under CI the skip is a failure)."""
+    ksrc = user_ksrc()
+    if ksrc and tree_version(ksrc) != version:
+        ksrc = None  # a tree of another version is not what the tests expect
+    try:
+        with user_cache():
+            tree = kernel_tree(ksrc, need=["MAINTAINERS"], version=version)
+            entries = read_maintainers(tree)
+            need = list(KERNEL_NEED) + extra
+            for name in KERNEL_ENTRIES:
+                need += need_for_entry(find_entry(entries, name))
+            return kernel_tree(ksrc, need=need, version=version)
+    except SourcesError as exc:
+        pytest.skip(f"no Linux {version} tree: {exc}")
+
+
 @pytest.fixture(scope="session")
 def kernel_tree_path():
-    """Path of a kernel tree holding KERNEL_NEED and the KERNEL_ENTRIES files.
+    """Path of a Linux 6.12 tree holding KERNEL_NEED and the KERNEL_ENTRIES files."""
+    return _tree("6.12", [])
 
-    Skips when no tree can be had (no KSRC, no apt-get), except under CI
-    (``$CI`` set), where that is an error.
-    """
-    try:
-        tree = kernel_tree(need=["MAINTAINERS"])
-        entries = read_maintainers(tree)
-        need = list(KERNEL_NEED)
-        for name in KERNEL_ENTRIES:
-            need += need_for_entry(find_entry(entries, name))
-        return kernel_tree(need=need)
-    except SourcesError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no kernel tree: {exc}")
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI, a skip is a failure that keeps its reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and under_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI, where every input can be had: {reason}"
 
 
 @pytest.fixture(scope="session")

@@ -147,3 +147,38 @@ def test_merge_unites_builds_and_first_wins():
     assert mf.status[first.builds[0].id].present is False      # first wins
     assert mf.status[extra.id].present is True                  # new build added
     assert len(mf.deltas) == 1
+
+
+def test_schema_vocabularies_are_the_model_types():
+    """The JSON schema enforces on reading what the Literal types of
+    kdocgen.kinds enforce in the code: the two lists are the same."""
+    import json as _json
+    from importlib.resources import files
+
+    from kdocgen import kinds
+
+    schema = _json.loads(files("kdocgen.abi").joinpath("schema.json").read_text("utf-8"))
+    enums = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "enum" in node:
+                enums.append(tuple(node["enum"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(schema)
+    for vocabulary in (kinds.CHANGE_KINDS, kinds.DELTA_KINDS, kinds.ABI_SYMBOL_KINDS):
+        assert vocabulary in enums
+
+
+def test_kind_checks_name_the_bad_value():
+    from kdocgen import kinds
+
+    assert kinds.change_kind("Param added") == "Param added"
+    with pytest.raises(ValueError, match="unknown change kind 'Param moved'"):
+        kinds.change_kind("Param moved")
+    with pytest.raises(ValueError, match="unknown declaration kind"):
+        kinds.symbol_kind("fucntion")

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from kdocgen.cparse.attributes import blank_attributes, blank_comments, is_attribute_word
+from kdocgen.cparse.blanking import blank_attributes, blank_comments
 from kdocgen.cparse.declarations import declaration_end, parse_declarations
 from kdocgen.cparse.members import MEMBER_NESTING, split_args
 
@@ -287,11 +287,6 @@ def test_blank_attributes(before, after):
 def test_blank_comments_keeps_newlines():
     src = b"a /* one\ntwo */ b // three\nc"
     assert blank_comments(src) == b"a       \n       b         \nc"
-
-
-def test_attribute_words():
-    assert is_attribute_word("__init") and is_attribute_word("__packed")
-    assert not is_attribute_word("__printf") and not is_attribute_word("init")
 
 
 def test_split_args():

@@ -2,13 +2,12 @@
 
 For each fixture, the documented item names and the warning messages (without
 line numbers) must equal kernel-doc's, except for the differences listed in
-KNOWN below.  Needs perl and a kernel tree ($KSRC, or the Debian
-linux-source-6.12 unpacked under /tmp/ksrc); skipped otherwise.
+KNOWN below.  Needs perl and the 6.12 tree's
+scripts/kernel-doc (the session's kernel tree, see conftest).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,14 +18,9 @@ import pytest
 from kdocgen.extract import extract_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "c"
-_TREES = [os.environ.get("KSRC", ""), "/tmp/ksrc/linux-source-6.12"]
-KERNEL_DOC = next((Path(t) / "scripts" / "kernel-doc" for t in _TREES
-                   if t and (Path(t) / "scripts" / "kernel-doc").is_file()), None)
-
 pytestmark = [
     pytest.mark.kernel,
-    pytest.mark.skipif(KERNEL_DOC is None or shutil.which("perl") is None,
-                       reason="needs perl and scripts/kernel-doc of a kernel tree"),
+    pytest.mark.skipif(shutil.which("perl") is None, reason="perl is needed to run the 6.12 kernel-doc"),
 ]
 
 _ITEM = re.compile(r"^\.\. c:(function|macro|struct|union|enum|type):: (.*)$|^\.\. _(.+):$", re.M)
@@ -59,9 +53,9 @@ KNOWN = {
 }
 
 
-def kernel_doc(path: Path) -> tuple[list[str], list[str]]:
-    """Item names and warning messages of kernel-doc on ``path``."""
-    run = subprocess.run(["perl", str(KERNEL_DOC), "-rst", "-sphinx-version", "3.4.3", "-Wall", path.name],
+def kernel_doc(script: Path, path: Path) -> tuple[list[str], list[str]]:
+    """Item names and warning messages of kernel-doc ``script`` on ``path``."""
+    run = subprocess.run(["perl", str(script), "-rst", "-sphinx-version", "3.4.3", "-Wall", path.name],
                          cwd=path.parent, capture_output=True, text=True, timeout=60)
     names = []
     for match in _ITEM.finditer(run.stdout):
@@ -83,9 +77,9 @@ def _minus(items: list[str], remove: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.iterdir()))
-def test_same_items_and_warnings_as_kernel_doc(fixture):
+def test_same_items_and_warnings_as_kernel_doc(fixture, kernel_tree_path):
     path = FIXTURES / fixture
-    kd_names, kd_warnings = kernel_doc(path)
+    kd_names, kd_warnings = kernel_doc(kernel_tree_path / "scripts" / "kernel-doc", path)
     source = extract_source(fixture, path.read_bytes())
     our_names = [s.name for s in source.documented]
     our_warnings = [d.message.split("\n")[0] for d in source.diagnostics]

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from kdocgen.lint.baseline import (BaselineError, fingerprint, load_baseline, new_findings,
-                                   stale_entries, write_baseline)
+                                   write_baseline)
 from kdocgen.lint.finding import Finding
 
 
@@ -57,12 +57,6 @@ def test_counts_absorb_as_many_as_recorded(tmp_path):
     assert new_findings([_finding(5), _finding(6)], baseline) == []
     assert new_findings([_finding(i) for i in range(4)], baseline) == [_finding(3)]
     assert baseline == Counter({fingerprint(_finding()): 3})  # not consumed
-
-
-def test_stale_entries(tmp_path):
-    fixed = _finding(30, message="fixed", symbol="z", snippet="void z(void)")
-    baseline = Counter(fingerprint(f) for f in [_finding(), fixed])
-    assert stale_entries([_finding(40)], baseline) == Counter({fingerprint(fixed): 1})
 
 
 def test_baseline_file_is_stable_and_reviewable(tmp_path):

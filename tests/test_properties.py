@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kdocgen.cparse.attributes import blank_attributes, blank_comments
+from kdocgen.cparse.blanking import blank_attributes, blank_comments
 from kdocgen.extract import extract_source
 from kdocgen.kerneldoc.comment import DocComment, find_comments, read_inline_docs
 from kdocgen.render.check import check_page

@@ -11,6 +11,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from testenv import user_ksrc
+
 import pytest
 
 from kdocgen import sources
@@ -473,7 +475,7 @@ def test_real_tree_cached_call_is_fast(kernel_tree_path, monkeypatch):
     assert (kernel_tree_path / "MAINTAINERS").is_file()
     assert (kernel_tree_path / "scripts/kernel-doc").is_file()
     assert (kernel_tree_path / "include/linux/hyperv.h").is_file()
-    if os.environ.get("KSRC"):
+    if user_ksrc():
         return
     monkeypatch.setattr(sources, "_extract", None)  # must not be reached
     start = time.monotonic()

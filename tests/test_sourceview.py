@@ -265,16 +265,6 @@ def test_links_skip_comments_and_strings_and_find_macros():
     assert '<a class="kdocgen-def" href="p.html#c.x"><span class="n">x</span></a>' in html
 
 
-def test_site_config_is_read_defensively():
-    site = sourceview.Site.from_config({"tree": "/t", "files": ["a.c", "/etc/passwd", "../x.c", 3, "a.c"],
-                                        "page_dir": "source"})
-    assert site.files == ("a.c",)
-    assert site.docname("drivers/hv/channel.c") == "source/drivers/hv/channel"
-    assert site.docname("include/linux/hyperv.h") == "source/include/linux/hyperv.h"
-    assert sourceview.Site.from_config(None).files == ()
-    assert sourceview.Site.from_config({"files": "a.c"}).files == ()
-
-
 def test_entries_without_ids_get_source_links_but_no_back_links():
     doctree = new_document("page")
     doctree += nodes.comment("", "src-file: a.c")

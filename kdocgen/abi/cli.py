@@ -40,7 +40,7 @@ def cmd_import_depsurf(args: argparse.Namespace) -> int:
     except OSError as err:
         say(f"cannot write {args.output}: {err.strerror or err}")
         return 1
-    kinds = {}
+    kinds: dict[str, int] = {}
     for symbol in data.symbols:
         kinds[symbol.kind] = kinds.get(symbol.kind, 0) + 1
     counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items())) or "no symbols"

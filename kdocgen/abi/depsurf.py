@@ -34,6 +34,7 @@ import re
 from pathlib import Path
 
 from ..files import utf8_error_position
+from ..kinds import ChangeKind, abi_symbol_kind, change_kind, delta_kind
 from .depsurf_builds import (
     DEFAULT_IMAGE,
     GROUPS,
@@ -134,9 +135,17 @@ def older_format(page: RawPage) -> bool:
     return any(s.marker == "❓" or s.label == resolve_label(s.group, s.label) for s in page.statuses)
 
 
+def _change_kind(change) -> ChangeKind:
+    """A printed change's kind, which must be one DepSurf defines."""
+    try:
+        return change_kind(change.kind)
+    except ValueError as err:
+        raise PageError(change.line, str(err)) from None
+
+
 def page_symbol(page: RawPage, builds) -> AbiSymbol:
     """The model of one parsed page."""
-    symbol = AbiSymbol(kind=page.kind, name=page.name)
+    symbol = AbiSymbol(kind=abi_symbol_kind(page.kind), name=page.name)
     for raw in page.statuses:
         image = resolve_label(raw.group, raw.label)
         if image is None:
@@ -169,12 +178,12 @@ def _deltas(page: RawPage, symbol: AbiSymbol, builds) -> list[Delta]:
         if old is None or new is None:
             bad = raw.old_label if old is None else raw.new_label
             raise PageError(raw.line, f"unknown image label {bad!r} in group {raw.group}")
-        changes = [Change(c.kind, normalize_param(c.old), normalize_param(c.new)) for c in raw.changes]
+        changes = [Change(_change_kind(c), normalize_param(c.old), normalize_param(c.new)) for c in raw.changes]
         if raw.kind == "changed" and not changes:
             raise PageError(raw.line, "'Changed' entry without changes")
         key = (raw.group, build_id(old), build_id(new))
         _check_declaration(raw, symbol.status[key[2] if raw.kind == "added" else key[1]])
-        printed[key], lines[key] = Delta(*key, raw.kind, changes), raw.line
+        printed[key], lines[key] = Delta(*key, delta_kind(raw.kind), changes), raw.line
     out = []
     for pair in delta_pairs(builds, BASELINES):
         delta = printed.pop(pair, None) or compute_delta(symbol, *pair)
@@ -205,10 +214,3 @@ def _provenance(paths: list[Path]) -> dict[str, str]:
                 text = source.read_text("utf-8", "replace")
                 return {f"commit {m.group(1)}": m.group(2) for m in _COMMIT.finditer(text)}
     return {}
-
-
-def status_cell(status: BuildStatus | None) -> str:
-    """``Absent``, ``OK`` or the issues joined with ``+`` (the status-matrix spelling)."""
-    if status is None or not status.present:
-        return "Absent"
-    return "+".join(status.issues) or "OK"

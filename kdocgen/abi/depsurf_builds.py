@@ -59,7 +59,9 @@ def depsurf_builds(provenance: dict[str, str] | None = None) -> list[Build]:
     """The 25 images as model builds, in page order."""
     out = []
     for group, label, name, compiler in IMAGES:
-        version, _rev, flavor, arch = _NAME.match(name).groups()
+        match = _NAME.match(name)
+        assert match is not None, name  # IMAGES is a constant table
+        version, _rev, flavor, arch = match.groups()
         out.append(Build(
             id=build_id(name), name=name, version=version, arch=arch, flavor=flavor,
             group=group, label=label, source="depsurf",

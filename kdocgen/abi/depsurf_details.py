@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from ..cparse.members import split_args
 from . import model
@@ -133,7 +134,7 @@ def _instance(block: Block) -> Instance:
     head = _INSTANCE_HEAD.match(lines[0]) if lines else None
     if not head:
         raise PageError(block.line + 1, "instance block without 'In <file> (<addr>)'")
-    fields = {"cu_file": head.group(1), "addr": int(head.group(2), 16)}
+    fields: dict[str, Any] = {"cu_file": head.group(1), "addr": int(head.group(2), 16)}
     callers: dict[str, list[str]] = {"Inline callers:": [], "Direct callers:": []}
     current = None
     for n, line in enumerate(lines[1:], start=block.line + 2):
@@ -179,7 +180,7 @@ def _tracepoint_details(blocks: list[Block], status: BuildStatus) -> None:
 
 def _seed_details(raw: RawStatus, status: BuildStatus, name: str) -> None:
     """The ``json`` func group of the seed format (and its ``c`` signature)."""
-    for block in raw.details:
+    for block in raw.details or ():
         if block.kind == "fence" and block.info == "c" and status.signature is None:
             status.signature = normalize_decl(block.text)
         elif block.kind == "fence" and block.info == "json":

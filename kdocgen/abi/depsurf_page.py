@@ -184,17 +184,22 @@ class _Reader:
                 raise PageError(item.line, f"unknown group {group.group(1)!r}")
             self.group = group.group(1)
         elif self.status is not None:
-            self.status.details.append(Block("para", item.text, item.line))
+            self._open_details().append(Block("para", item.text, item.line))
         else:
             raise PageError(item.line, f"unexpected text {item.text[:60]!r}")
 
     def _fence(self, item: _Item) -> None:
         if self.status is not None:
-            self.status.details.append(Block("fence", item.text, item.line, item.info))
+            self._open_details().append(Block("fence", item.text, item.line, item.info))
         elif self.delta is not None and self.delta.kind in ("added", "removed") and self.delta.decl is None:
             self.delta.decl = item.text.strip()
         else:
             raise PageError(item.line, "unexpected code block")
+
+    def _open_details(self) -> list[Block]:
+        """The blocks of the status whose <details> is open (it has a list)."""
+        assert self.status is not None and self.status.details is not None
+        return self.status.details
 
     def _html(self, item: _Item) -> None:
         line = item.text
@@ -248,6 +253,7 @@ class _Reader:
             raise PageError(item.line, f"unreadable difference line {item.text[:80]!r}")
 
     def _change_value(self, item: _Item) -> None:
+        assert self.change_kind is not None and self.delta is not None  # set together
         kind, line = self.change_kind
         self.change_kind = None
         parts = [_strip_code(p) for p in _ARROW.split(item.text)]

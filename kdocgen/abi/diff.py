@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..cparse.declarations import parse_declarations
+from ..kinds import ChangeKind
 from ..render.entry import param_decl
 from .model import AbiSymbol, Build, Change, Delta
 
@@ -62,16 +63,19 @@ def _member(member, index: int) -> Member:
 
 def diff_declarations(old: Declaration, new: Declaration) -> list[Change]:
     """The changes from ``old`` to ``new`` (same kind of declaration)."""
-    prefix = "Param" if old.kind == "function" else "Field"
+    function = old.kind == "function"
+    added: ChangeKind = "Param added" if function else "Field added"
+    removed: ChangeKind = "Param removed" if function else "Field removed"
+    retyped: ChangeKind = "Param type changed" if function else "Field type changed"
     before = {m.name: m for m in old.members}
     after = {m.name: m for m in new.members}
-    changes = [Change(f"{prefix} added", "", m.text) for m in new.members if m.name not in before]
-    changes += [Change(f"{prefix} removed", m.text, "") for m in old.members if m.name not in after]
+    changes = [Change(added, "", m.text) for m in new.members if m.name not in before]
+    changes += [Change(removed, m.text, "") for m in old.members if m.name not in after]
     common_old = [m.name for m in old.members if m.name in after]
     common_new = [m.name for m in new.members if m.name in before]
     if old.kind == "function" and common_old != common_new:
         changes.append(Change("Param reordered", ", ".join(common_old), ", ".join(common_new)))
-    changes += [Change(f"{prefix} type changed", before[n].text, after[n].text)
+    changes += [Change(retyped, before[n].text, after[n].text)
                 for n in common_old if before[n].type != after[n].type]
     if old.return_type != new.return_type:
         changes.append(Change("Return type changed", old.return_type, new.return_type))

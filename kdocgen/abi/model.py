@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import kinds as _kinds
+from ..kinds import AbiSymbolKind, ChangeKind, DeltaKind
+
 #: Status issues in the order DepSurf prints them.
 DUPLICATE = "Duplicate"
 COLLISION = "Collision"
@@ -28,19 +31,8 @@ COLLISION_TYPES = (
 #: Inline types; None in a status means "unknown" (no DWARF).
 INLINE_TYPES = ("No", "Full", "Selective")
 
-#: Kinds of change between two builds (DepSurf's BaseChange names).
-CHANGE_KINDS = (
-    "Param added", "Param removed", "Param reordered", "Param type changed",
-    "Return type changed",
-    "Field added", "Field removed", "Field type changed",
-    "Field offset changed", "Field size changed", "Size changed",
-    "Value added", "Value removed", "Value changed",
-    "Event changed", "Func changed", "Format changed", "Config changed",
-)
-#: Kinds of delta between two builds.
-DELTA_KINDS = ("no change", "changed", "added", "removed")
-
-SYMBOL_KINDS = ("function", "struct", "tracepoint")
+#: The vocabularies of changes, deltas and symbols: see ``kdocgen.kinds``.
+CHANGE_KINDS, DELTA_KINDS, SYMBOL_KINDS = _kinds.CHANGE_KINDS, _kinds.DELTA_KINDS, _kinds.ABI_SYMBOL_KINDS
 
 #: Why a build has no symbol of ours (``BuildStatus.reason``), from its version's
 #: source, its config and Makefiles, its symbol tables and, when read, DWARF.
@@ -120,7 +112,7 @@ class BuildStatus:
 class Change:
     """One change of a symbol between two builds."""
 
-    kind: str                       # one of CHANGE_KINDS
+    kind: ChangeKind
     old: str = ""
     new: str = ""
 
@@ -132,7 +124,7 @@ class Delta:
     group: str
     old: str                        # build id
     new: str                        # build id
-    kind: str                       # one of DELTA_KINDS
+    kind: DeltaKind
     changes: list[Change] = field(default_factory=list)
 
 
@@ -144,7 +136,7 @@ class AbiSymbol:
     data source knows it, so a same-named static elsewhere is not ours.
     """
 
-    kind: str
+    kind: AbiSymbolKind
     name: str
     file: str | None = None
     status: dict[str, BuildStatus] = field(default_factory=dict)  # build id -> status

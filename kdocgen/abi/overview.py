@@ -86,7 +86,7 @@ def _flags(abi: EntryAbi) -> dict[str, bool]:
     flavors = {c.build.flavor for c in present}
     return {
         "generic": any(c.build.flavor == "generic" for c in present),
-        "module": bool(present) and all(modules_of(c.status) and "vmlinux" not in c.status.binaries
+        "module": bool(present) and all(modules_of(c.found) and "vmlinux" not in c.found.binaries
                                         for c in present),
         "cloud": bool(flavors) and flavors <= set(CLOUD_FLAVORS),
         "changed": any(d.kind == "changed" for d in abi.changes),
@@ -97,8 +97,15 @@ FILTERS = (("generic", "present in generic builds"), ("module", "module-only"),
            ("cloud", "cloud-flavor-only"), ("changed", "changed somewhere"))
 
 
+def _abi(entry: SiteEntry) -> EntryAbi:
+    """The ABI status of an entry the overview lists (only those with one)."""
+    if entry.abi is None:
+        raise ValueError(f"{entry.name}: listed without ABI status")
+    return entry.abi
+
+
 def _function_row(entry: SiteEntry) -> str:
-    abi = entry.abi
+    abi = _abi(entry)
     flags = _flags(abi)
     seen = abi.versions_seen()
     worst = abi.worst() or ("" if abi.present else "Absent")
@@ -150,10 +157,10 @@ def builds_table(data: AbiData, entries: list[SiteEntry]) -> str:
         items = set(build.provenance.items())
         shared[build.source] = shared[build.source] & items if build.source in shared else items
     for build in (b for _, group in data.groups() for b in group):
-        cells = [c for e in entries for c in e.abi.present if c.build.id == build.id]
-        counts = "".join(f"<td>{sum(i in c.status.issues for c in cells)}</td>" for i in ISSUE_ORDER)
+        cells = [c for e in entries for c in _abi(e).present if c.build.id == build.id]
+        counts = "".join(f"<td>{sum(i in c.found.issues for c in cells)}</td>" for i in ISSUE_ORDER)
         counts += f"<td>{_absent_counts(entries, build.id)}</td>"
-        changed = sum(1 for e in entries for d in e.abi.changes if d.new == build.id and d.kind == "changed")
+        changed = sum(1 for e in entries for d in _abi(e).changes if d.new == build.id and d.kind == "changed")
         prov = _provenance_text(set(build.provenance.items()) - shared[build.source])
         rows.append(f'<tr><td>{escape(build.group)}</td><td>{escape(build.label)}</td>'
                     f"<td><code>{escape(build.name)}</code></td><td>{escape(build.source)}</td>"
@@ -170,7 +177,7 @@ def _absent_counts(entries: list[SiteEntry], build_id: str) -> str:
     """``reason: count`` of the functions a build has no symbol of."""
     counts: dict[str, int] = {}
     for entry in entries:
-        for cell in entry.abi.cells:
+        for cell in _abi(entry).cells:
             if cell.build.id == build_id and not cell.present:
                 reason = cell.status.reason if cell.status is not None else None
                 counts[reason or "unknown"] = counts.get(reason or "unknown", 0) + 1
@@ -211,7 +218,7 @@ def struct_table(entries: list[SiteEntry]) -> str:
     """Structs the data knows: presence and layout changes."""
     rows = []
     for entry in entries:
-        abi = entry.abi
+        abi = _abi(entry)
         layout = [f"{escape(c.kind)} <code>{escape(c.old or c.new)}</code>"
                   for d in abi.changes for c in d.changes]
         rows.append(f"<tr><td>{_link(entry)}</td><td>{escape(entry.path)}</td>"

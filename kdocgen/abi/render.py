@@ -167,7 +167,7 @@ def details(entry: EntryAbi, link: Link = _no_link) -> str:
     the same detail share one block."""
     blocks: list[tuple[list[Cell], str]] = []
     for cell in entry.present:
-        body = build_detail(cell.status, cell.build, link)
+        body = build_detail(cell.found, cell.build, link)
         if blocks and blocks[-1][1] == body and blocks[-1][0][-1].state == cell.state:
             blocks[-1][0].append(cell)
         else:
@@ -219,7 +219,7 @@ def differences(entry: EntryAbi) -> str:
 def provenance(entry: EntryAbi) -> str:
     """Where the data comes from, with its caveats."""
     notes = [PROVENANCE.get(source, escape(source)) for source in entry.sources]
-    modules = sorted({m for c in entry.present for m in modules_of(c.status)})
+    modules = sorted({m for c in entry.present for m in modules_of(c.found)})
     if "depsurf" in entry.sources and modules:
         notes.append(f"Where DepSurf says absent, look at the scanned builds: there "
                      f"<code>{escape(entry.name)}</code> lives in {_code_list(modules)}.")

@@ -144,6 +144,13 @@ class Cell:
         return self.status is not None and self.status.present
 
     @property
+    def found(self) -> BuildStatus:
+        """The status of a present cell (an error to ask of another)."""
+        if self.status is None:
+            raise ValueError(f"{self.symbol}: no status in {self.build.id}")
+        return self.status
+
+    @property
     def title(self) -> str:
         """Full build name and status, shown on hover."""
         dwarf = "" if self.build.has_inline_info else f" [{NO_DWARF}]"
@@ -180,15 +187,15 @@ class EntryAbi:
 
     def binaries(self) -> list[str]:
         """Where it lives: vmlinux and/or module names, over the present builds."""
-        found = set()
+        found: set[str] = set()
         for cell in self.present:
-            found.update(cell.status.binaries)
+            found.update(cell.found.binaries)
         return sorted(found, key=lambda b: (b != "vmlinux", b))
 
     def exports(self) -> str:
         """Export status over the present builds that know it (HTML-free
         text), e.g. "EXPORT_SYMBOL_GPL in 5 of 5 builds", "not exported"."""
-        known = [c.status.exported for c in self.present if c.status.exported is not None]
+        known = [c.found.exported for c in self.present if c.found.exported is not None]
         if not known:
             return ""
         kinds = sorted({k for k in known if k})
@@ -204,7 +211,7 @@ class EntryAbi:
 
     def worst(self) -> str | None:
         """The worst issue over the present builds."""
-        issues = {i for c in self.present for i in c.status.issues}
+        issues = {i for c in self.present for i in c.found.issues}
         return worst_issue(sorted(issues))
 
 

@@ -19,7 +19,7 @@ from tree_sitter import Node, Point, Range
 
 from ..model import Member, Symbol
 from . import members as m
-from .attributes import blank_attributes, blank_comments
+from .blanking import blank_attributes, blank_comments
 from .calls import called_names
 from .syntax import clean, end_line_of, function_parts, line_of, new_parser, tidy_type
 

@@ -1,7 +1,7 @@
 """Small helpers over tree-sitter nodes and source bytes.
 
 All text is cut from the *original* source by byte offset; tree-sitter parses
-the blanked copy (see :mod:`kdocgen.cparse.attributes`), whose offsets are
+the blanked copy (see :mod:`kdocgen.cparse.blanking`), whose offsets are
 identical.
 """
 

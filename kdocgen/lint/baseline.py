@@ -153,10 +153,3 @@ def new_findings(findings: list[Finding], baseline: Counter[str]) -> list[Findin
         else:
             fresh.append(f)
     return fresh
-
-
-def stale_entries(findings: list[Finding], baseline: Counter[str]) -> Counter[str]:
-    """Baseline fingerprints (with counts) no finding matched any more: fixed problems."""
-    left = Counter(baseline)
-    left.subtract(Counter(fingerprint(f) for f in findings))
-    return Counter({key: n for key, n in left.items() if n > 0})

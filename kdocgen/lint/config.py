@@ -17,10 +17,11 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, cast
 
 from ..files import utf8_error_position
 from .finding import Finding
+from ..kinds import severity as as_severity
 from .rules import RULES, SEVERITIES
 
 GROUPS = ("all", "kernel-doc", "kdocgen")
@@ -213,7 +214,7 @@ def load_config(path: Path | None) -> LintConfig:
     for dotted, key, _ in items:
         if key not in KEYS:
             raise _unknown(str(path), "key", dotted, [dotted[:-len(key)] + known for known in KEYS])
-    values = dict(_parse(key, value, f"{path}: {dotted}", base) for dotted, key, value in items)
+    values: dict[str, Any] = dict(_parse(key, value, f"{path}: {dotted}", base) for dotted, key, value in items)
     return LintConfig(**values, source=path)
 
 
@@ -228,9 +229,9 @@ def merge(config: LintConfig, **cli: object) -> LintConfig:
     unknown = sorted(set(cli) - set(options))
     if unknown:
         raise TypeError(f"merge() got unknown options: {', '.join(unknown)}")
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name in options:
-        value = cli.get(name)
+        value: Any = cli.get(name)
         if value is None:
             continue
         key = name.replace("_", "-")
@@ -238,6 +239,7 @@ def merge(config: LintConfig, **cli: object) -> LintConfig:
             items = [value] if isinstance(value, str) else value
             value = [part for item in items for part in str(item).split(",") if part.strip()]
         field_name, parsed = _parse(key, value, f"command line: --{key}", None)
+        parsed = cast(Any, parsed)
         if field_name == "severity":
             parsed = dict(sorted({**config.severity, **parsed}.items()))
         changes[field_name] = parsed
@@ -286,7 +288,7 @@ def apply(config: LintConfig, findings: list[Finding]) -> list[Finding]:
             continue
         level = config.severity.get(f.rule, f.severity)
         if level != "off":
-            kept.append(f if level == f.severity else replace(f, severity=level))
+            kept.append(f if level == f.severity else replace(f, severity=as_severity(level)))
     return sorted(kept, key=Finding.sort_key)
 
 

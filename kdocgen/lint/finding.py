@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..kinds import Severity
+
 
 @dataclass
 class Finding:
     """One problem, at the most useful place (1-based line and column)."""
 
     rule: str
-    severity: str  # "error", "warning" or "note"
+    severity: Severity
     path: str  # relative to the tree, POSIX separators
     line: int
     column: int

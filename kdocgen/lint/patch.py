@@ -118,6 +118,7 @@ def _strip_prefix(name: str) -> str | None:
 def _read_hunk(lines: list[str], index: int, source: str) -> tuple[Hunk, int]:
     """The hunk whose header is ``lines[index]``, and the index after it."""
     match = _HUNK.match(lines[index])
+    assert match is not None, "called on a hunk header"
     old_start, old_count, new_start, new_count = (int(g) if g is not None else 1 for g in match.groups())
     hunk = Hunk(old_start, old_count, new_start, new_count, at=index + 1)
     old_left, new_left = old_count, new_count

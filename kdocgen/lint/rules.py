@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SEVERITIES = ("error", "warning", "note")
+from ..kinds import SEVERITIES, Severity
+
+__all__ = ["SEVERITIES", "Rule", "RULES", "rule"]
 
 
 @dataclass(frozen=True)
@@ -17,12 +19,12 @@ class Rule:
     """A lint rule."""
 
     id: str
-    severity: str
+    severity: Severity
     summary: str
     kernel_doc: bool = False
 
 
-_KERNEL_DOC = [
+_KERNEL_DOC: list[tuple[str, Severity, str]] = [
     ("param-undescribed", "warning", "A function parameter or struct member is not described."),
     ("param-excess", "warning", "A described function parameter does not exist."),
     ("member-excess", "warning", "A described struct/union member does not exist."),
@@ -42,7 +44,7 @@ _KERNEL_DOC = [
     ("suspicious-end", "warning", "The comment's last line holds text before */."),
 ]
 
-_KDOCGEN = [
+_KDOCGEN: list[tuple[str, Severity, str]] = [
     ("rst-error", "warning", "The comment's reST, as the site renders it, has a docutils error."),
     ("rst-not-allowed", "warning", "The comment uses markup comment text may not use (raw, include, "
                                    "images, unknown directives ...); the site shows it as text."),

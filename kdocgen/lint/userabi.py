@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..kinds import Severity
 from ..userabi.link import NOT_FOUND
 from ..userabi.site import abi_links
 from .checks import _line, column_of
@@ -13,7 +14,7 @@ from .finding import Finding
 from .rules import rule
 
 
-def _finding(rule_id: str, severity: str, lines: list[str], path: str, line: int, word: str, message: str,
+def _finding(rule_id: str, severity: Severity, lines: list[str], path: str, line: int, word: str, message: str,
              symbol: str) -> Finding:
     text = _line(lines, line)
     return Finding(rule_id, severity, path, max(line, 1), column_of(text, word), message, symbol, text.strip())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from types import SimpleNamespace
 
-from ..cparse.attributes import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
+from ..cparse.blanking import ATTRIBUTE_CALLS, ATTRIBUTE_WORDS
 
 _OBJECT_TYPE = {"c:function": ("function", "function"), "c:macro": ("macro", "macro"),
                 "c:struct": ("struct", "struct"), "c:union": ("union", "union"),
@@ -45,7 +45,8 @@ def c_domain_accepts(directive: str, signature: str) -> bool:
     from sphinx.domains.c._parser import DefinitionParser
     from sphinx.util.cfamily import DefinitionError
     object_type, directive_type = _OBJECT_TYPE[directive]
-    parser = DefinitionParser(signature, location=("kdocgen", 0), config=_config(signature))
+    parser = DefinitionParser(signature, location=("kdocgen", 0),
+                              config=_config(signature))  # type: ignore[arg-type]  # the attributes it reads
     try:
         parser.parse_declaration(object_type, directive_type)
         parser.assert_end()

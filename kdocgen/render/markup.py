@@ -103,7 +103,8 @@ class RestrictedMarkup:
         return self
 
     def __exit__(self, *exc) -> None:
-        directives.directive, roles.role = self._saved
+        if self._saved is not None:
+            directives.directive, roles.role = self._saved
 
     def directive(self, name, language, document):
         """Directive lookup: allowed names only."""
@@ -261,6 +262,8 @@ def _quiet_reporter(reporter, content: StringList, path: str, first: int):
     lines (docutils asks the outermost parse otherwise)."""
 
     def source_and_line(lineno: int | None = None) -> tuple[str, int]:
+        if lineno is None:
+            return path, first
         try:
             source, offset = content.info(lineno - 1)
             return source, offset + 1

@@ -29,10 +29,10 @@ from ..userabi.parse import is_abi_file
 from ..userabi.site import write_abi_pages
 from .index import SiteIndex, build_index, entry_symbols
 from .landing import directory_pages, render_landing
+from .description import SITE_DATA, SiteDescription, write_description
 from .memo import PAGE_DATA, SiteMemo
 
 MANIFEST = "_generated.json"
-SITE_DATA = "_site.json"
 DEFAULT_SUBSYSTEM = "Hyper-V/Azure CORE AND DRIVERS"
 
 
@@ -80,7 +80,9 @@ class AbiInput:
 
     def load(self) -> AbiData:
         """The data (read once)."""
-        if self.data is None and self.loader is not None:
+        if self.data is None:
+            if self.loader is None:
+                raise ValueError("ABI input without data or loader")
             self.data = self.loader()
         return self.data
 
@@ -116,9 +118,9 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     written: list[str] = []
     progress(f"writing {len(sources)} pages")
     for source in sources:
-        path = page_path(out, source.path)
-        write_if_changed(path, _page(source, index, memo, digests[source.path]))
-        written.append(path.relative_to(out).as_posix())
+        page = page_path(out, source.path)
+        write_if_changed(page, _page(source, index, memo, digests[source.path]))
+        written.append(page.relative_to(out).as_posix())
     for rel, text in directory_pages(sources, out.name).items():
         write_if_changed(out / rel, text)
         written.append(rel)
@@ -126,9 +128,9 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     user_abi = write_abi_pages(plan, sources, index, out, progress, memo.scanned if memo else None)
     written += user_abi.written
     figures["abi_errors"] = user_abi.errors
-    for path, text in page_data(sources, index, user_abi.backlinks, abi is not None, digests).items():
-        write_if_changed(out / PAGE_DATA / f"{path}.txt", text)
-        written.append(f"{PAGE_DATA}/{path}.txt")
+    for rel, text in page_data(sources, index, user_abi.backlinks, abi is not None, digests).items():
+        write_if_changed(out / PAGE_DATA / f"{rel}.txt", text)
+        written.append(f"{PAGE_DATA}/{rel}.txt")
     landing = render_landing(plan, sources, figures, [_docname(out, p) for p in _top_docs(out, written)],
                              out.name)
     landing += user_abi.toctree
@@ -140,11 +142,9 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
         written += abi_part["written"]
         landing += "\n" + landing_text(out.name)
     write_if_changed(out / "_landing.rst", landing)
-    site_data = _site_data(plan, out, index) | ({"abi": ABI_JSON} if abi is not None else {})
-    site_data["user_abi"] = user_abi.backlinks
-    if memo is not None:
-        site_data["cache"] = str(memo.cache.resolve())
-    write_if_changed(out / SITE_DATA, json.dumps(site_data, indent=1, sort_keys=True) + "\n")
+    write_description(_description(plan, out, index, abi_json=ABI_JSON if abi is not None else None,
+                                   user_abi=user_abi.backlinks,
+                                   cache=memo.cache.resolve() if memo is not None else None), out)
     _remove_stale(out, previous, set(written))
     write_if_changed(out / MANIFEST, json.dumps(sorted(written), indent=0) + "\n")
     return SiteResult(figures, written + ["_landing.rst", SITE_DATA, MANIFEST], abi_part)
@@ -254,11 +254,14 @@ def _copy_docs(plan: SitePlan, out: Path) -> list[str]:
     return copied
 
 
-def _site_data(plan: SitePlan, out: Path, index: SiteIndex) -> dict:
-    """What the Sphinx extension reads (``kdocgen_site``)."""
-    return {"tree": str(plan.tree.resolve()), "title": plan.title, "files": plan.files,
-            "page_dir": out.name, "callers": index.callers,
-            "defined": {name: path for name, (path, _) in index.defined.items()}}
+def _description(plan: SitePlan, out: Path, index: SiteIndex, abi_json: str | None, user_abi: dict,
+                 cache: Path | None) -> SiteDescription:
+    """What the Sphinx extension is told of the site."""
+    return SiteDescription(tree=plan.tree.resolve(), title=plan.title, files=tuple(plan.files),
+                           page_dir=out.name,
+                           callers={name: tuple((c, p) for c, p in pairs) for name, pairs in index.callers.items()},
+                           defined={name: path for name, (path, _) in index.defined.items()},
+                           abi=abi_json, user_abi=user_abi, cache=cache)
 
 
 def _read_manifest(out: Path) -> list[str]:

@@ -9,7 +9,7 @@ import posixpath
 
 from ..model import SourceFile
 from ..render.inline import escape_all
-from ..render.write import page_path
+from .description import page_docname
 
 
 def _share(part: int, whole: int) -> str:
@@ -81,12 +81,6 @@ def directory_pages(sources: list[SourceFile], page_dir: str = "source") -> dict
         count = f"{len(paths)} source file{'' if len(paths) == 1 else 's'}"
         lines = [title, "=" * len(title), "", f"{count} of this site in this folder.", "",
                  ".. toctree::", "   :maxdepth: 1", ""]
-        lines += [f"   {posixpath.basename(p)} </{page_path_docname(p, page_dir)}>" for p in paths]
+        lines += [f"   {posixpath.basename(p)} </{page_docname(p, page_dir)}>" for p in paths]
         pages[f"{DIRECTORY_PAGES}/{folder or '_top'}.rst"] = "\n".join(lines) + "\n"
     return pages
-
-
-def page_path_docname(source_path: str, page_dir: str = "source") -> str:
-    """The Sphinx docname of a file's page: ``source/drivers/hv/channel``."""
-    from pathlib import Path
-    return f"{page_dir}/{page_path(Path(''), source_path).with_suffix('').as_posix()}"

@@ -26,7 +26,8 @@ from .userabi import setup_userabi
 def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
-    directive = type("KernelDocDirective", (KernelDocDirective,), {"cache": parsed_files(app)})
+    directive = type("KernelDocDirective", (KernelDocDirective,),
+                     {"cache": parsed_files(app), "application": app})
     app.add_directive("kernel-doc", directive)
     app.connect("config-inited", teach_c_domain)
     narrow_c_objects(app)

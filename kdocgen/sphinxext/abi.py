@@ -1,4 +1,4 @@
-"""ABI sections of the site (active when ``kdocgen_site`` names ABI data,
+"""ABI sections of the site (active when the site description names ABI data,
 ``source/_abi.json`` written by ``kdocgen site --abi``):
 
 - under each function definition and struct the data knows, its ABI status
@@ -24,7 +24,7 @@ from ..abi.model import AbiData
 from ..abi.render import entry_section
 from ..abi.store import AbiDataError, loads
 from ..abi.summary import entry_abi
-from ..site.landing import page_path_docname
+from ..site.description import SiteDescription, site_of
 from ..site.memo import kept_abi_data
 from .parsed import parsed_files
 from .site import entry_name, src_file_of
@@ -49,9 +49,8 @@ class AbiState:
 
 
 def _data_file(app) -> Path | None:
-    site = app.config.kdocgen_site or {}
-    name = site.get("abi")
-    return Path(app.srcdir) / site.get("page_dir", "source") / name if name else None
+    site = site_of(app)
+    return site.page_folder(app.srcdir) / site.abi if site is not None and site.abi else None
 
 
 def load_data(app) -> None:
@@ -79,18 +78,20 @@ def _warn(state: AbiState, message) -> None:
 
 
 def _cache(app) -> Path | None:
-    cache = (app.config.kdocgen_site or {}).get("cache")
-    return Path(cache) if cache else None
+    site = site_of(app)
+    return site.cache if site is not None else None
 
 
 def _for_page(app, path: str) -> tuple[AbiData, AbiIndex] | tuple[None, None]:
     """The ABI data for the page of ``path``: the part ``kdocgen site`` kept
     for it (the symbols named like its entries), else all of it."""
     state: AbiState = app.kdocgen_abi
-    part = kept_abi_data(_cache(app), state.raw, path) if _cache(app) and state.index is None else None
+    cache = _cache(app)
+    part = kept_abi_data(cache, state.raw, path) if cache is not None and state.index is None else None
     if part is not None:
         return part, AbiIndex(part)
-    return (state.data, state.index) if _loaded(app) is not None else (None, None)
+    _loaded(app)
+    return (state.data, state.index) if state.data is not None and state.index is not None else (None, None)
 
 
 def _loaded(app) -> AbiIndex | None:
@@ -98,7 +99,8 @@ def _loaded(app) -> AbiIndex | None:
     site`` kept in its cache folder, else from the JSON (checked)."""
     state: AbiState = app.kdocgen_abi
     if state.index is None and state.raw and not state.failed:
-        state.data = kept_abi_data(_cache(app), state.raw) if _cache(app) else None
+        cache = _cache(app)
+        state.data = kept_abi_data(cache, state.raw) if cache is not None else None
         if state.data is None:
             try:
                 state.data = loads(state.raw, str(state.path))
@@ -118,9 +120,10 @@ def read_before_reading(app, env, docnames) -> None:
     """env-before-read-docs: read the whole data once, before parallel
     readers start, unless few pages are read and ``kdocgen site`` kept it
     per page."""
-    page_dir = (app.config.kdocgen_site or {}).get("page_dir", "source")
-    pages = sum(d.startswith(page_dir + "/") for d in docnames)
-    kept = _cache(app) is not None and (_cache(app) / "abi" / app.kdocgen_abi.digest[:40]).is_dir()
+    site = site_of(app)
+    pages = sum(site.in_pages(d) for d in docnames) if site is not None else 0
+    cache = _cache(app)
+    kept = cache is not None and (cache / "abi" / app.kdocgen_abi.digest[:40]).is_dir()
     if pages > (WHOLE_DATA_FROM if kept else 0):
         _loaded(app)
 
@@ -131,20 +134,19 @@ def outdated_by_data(app, env, added, changed, removed) -> list[str]:
     if getattr(env, "kdocgen_abi_digest", "") == digest:
         return []
     env.kdocgen_abi_digest = digest
-    page_dir = (app.config.kdocgen_site or {}).get("page_dir", "source")
-    return sorted(d for d in env.found_docs if d.startswith(page_dir + "/") and d not in added | changed)
+    site = site_of(app)
+    if site is None:
+        return []
+    return sorted(d for d in env.found_docs if site.in_pages(d) and d not in added | changed)
 
 
-def _linker(app, docname: str, site: dict):
+def _linker(app, docname: str, site: SiteDescription):
     """name -> URL of its entry in the site (relative to ``docname``), or None."""
-    defined = site.get("defined", {})
-    page_dir = site.get("page_dir", "source")
-
     def link(name: str) -> str | None:
-        path = defined.get(name)
+        path = site.defined.get(name)
         if not path:
             return None
-        target = page_path_docname(path, page_dir)
+        target = site.docname(path)
         return app.builder.get_relative_uri(docname, target) + "#c." + name
     return link
 
@@ -152,12 +154,12 @@ def _linker(app, docname: str, site: dict):
 def add_abi_sections(app, doctree: nodes.document) -> None:
     """doctree-read: the ABI section under every entry the data knows."""
     state: AbiState = app.kdocgen_abi
-    site = app.config.kdocgen_site
-    path = src_file_of(doctree) if state.raw else None
-    data, index = _for_page(app, path) if path and path in site.get("files", []) else (None, None)
-    if index is None:
+    site = site_of(app)
+    path = src_file_of(doctree) if state.raw and site is not None else None
+    data, index = _for_page(app, path) if site is not None and path and path in site.files else (None, None)
+    if site is None or path is None or data is None or index is None:
         return
-    source = parsed_files(app).get(site["tree"], path)
+    source = parsed_files(app).get(site.tree, path)
     defined = {(s.kind, s.name) for s in source.symbols
                if s.kind == "struct" or (s.kind == "function" and s.has_body)}
     link = _linker(app, app.env.docname, site)
@@ -166,7 +168,7 @@ def add_abi_sections(app, doctree: nodes.document) -> None:
         kind = desc.get("objtype") if desc.get("domain") == "c" and desc.get("objtype") in KINDS else None
         name = entry_name(desc)
         content = next(desc.findall(addnodes.desc_content), None)
-        if kind is None or content is None or (kind, name) not in defined or (kind, name) in done:
+        if kind is None or name is None or content is None or (kind, name) not in defined or (kind, name) in done:
             continue
         done.add((kind, name))
         match = index.match(kind, name, path)

@@ -22,6 +22,7 @@ import glob
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -33,6 +34,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 from ..model import SourceFile, Symbol
 from ..render.entry import directive_entry, scoped
 from ..render.prose import WrappedProse
+from ..site.description import site_of
 from .cconfig import attributes_used_in
 from .parsed import DOCUMENTED, ParsedFiles
 
@@ -63,7 +65,9 @@ class KernelDocDirective(SphinxDirective):
     }
 
     #: parsed files of this build process; set per application by setup()
-    cache: ParsedFiles | None = None
+    cache: ParsedFiles = ParsedFiles()
+    #: the application, for its site description; set by setup()
+    application: Any = None
 
     def run(self) -> list[nodes.Node]:
         try:
@@ -85,8 +89,8 @@ class KernelDocDirective(SphinxDirective):
             lines += directive_entry(symbol, prose) + [""]
         if not lines:
             return []
-        site_files = (self.config.kdocgen_site or {}).get("files", ())
-        if relpath in site_files:
+        site = site_of(self.application)
+        if site is not None and relpath in site.files:
             # The file's API page holds the canonical entries; these go in a
             # namespace of this document so the C domain has no duplicates.
             scope = "doc_" + re.sub(r"\W", "_", self.env.docname)

@@ -1,4 +1,4 @@
-"""The navigation of a kdocgen site (active when ``kdocgen_site`` is set):
+"""The navigation of a kdocgen site (active with a site description):
 
 - the theme's tree of every page is collapsed: it lists the site's folders
   and the pages of the current page's own folder, not every file (a page
@@ -14,13 +14,15 @@ import hashlib
 
 from sphinx import addnodes
 
+from ..site.description import site_of
+
 ENV_DIGEST = "kdocgen_navigation"
 
 
 def collapse_tree(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     """html-page-context (before the theme's handler): the theme's whole
     tree (``collapse=False, includehidden=True``) is asked for collapsed."""
-    if not app.config.kdocgen_site or "toctree" not in context:
+    if site_of(app) is None or "toctree" not in context:
         return
     build = context["toctree"]
 
@@ -45,7 +47,7 @@ def navigation_digest(env) -> str:
 
 def rewrite_when_changed(app, env) -> list[str]:
     """env-updated: every page, when the navigation is not the last build's."""
-    if not app.config.kdocgen_site:
+    if site_of(app) is None:
         return []
     digest = navigation_digest(env)
     before = getattr(env, ENV_DIGEST, None)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..extract import extract_file
 from ..model import SourceFile
 from ..parsecache import ParseCache, extract_cached
+from ..site.description import site_of
 
 
 #: How much of a file is parsed, least first: its documented declarations
@@ -56,6 +57,6 @@ def parsed_files(app) -> ParsedFiles:
 
 def use_site_cache(app, config) -> None:
     """config-inited: the cache folder of ``kdocgen site``, when it names one."""
-    site = config.kdocgen_site if isinstance(config.kdocgen_site, dict) else {}
-    if site.get("cache"):
-        parsed_files(app).disk = ParseCache(Path(site["cache"]) / "parsed")
+    site = site_of(app)
+    if site is not None and site.cache is not None:
+        parsed_files(app).disk = ParseCache(site.cache / "parsed")

@@ -1,4 +1,4 @@
-"""Site features of the extension (active when ``kdocgen_site`` is set):
+"""Site features of the extension (active with a site description, ``kdocgen_site``):
 
 - "Calls" and "Called by" lists on function entries, from the call graph of
   the site's files;
@@ -19,6 +19,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..render.page import SRC_FILE_MARK
+from ..site.description import setup_description, site_of
 from ..site.memo import PAGE_DATA
 from .parsed import parsed_files
 
@@ -69,19 +70,18 @@ def entry_name(desc: addnodes.desc) -> str | None:
 
 def add_call_lists(app, doctree: nodes.document) -> None:
     """doctree-read: Calls / Called by under every function entry."""
-    site = app.config.kdocgen_site
+    site = site_of(app)
     path = src_file_of(doctree) if site else None
-    if not path or path not in site.get("files", []):
+    if site is None or not path or path not in site.files:
         return
-    source = parsed_files(app).get(site["tree"], path)
+    source = parsed_files(app).get(site.tree, path)
     bodies = {s.name: s for s in source.symbols if s.kind == "function" and s.has_body}
-    callers = site.get("callers", {})
-    defined = site.get("defined", {})
+    callers, defined = site.callers, site.defined
     # read again when the file's bytes or what the site shows of it (call
     # lists, ABI links) change: kdocgen site's page data says when; without
     # it, when the file or a file calling into it is newer than the page
-    data = Path(app.srcdir) / site.get("page_dir", "source") / PAGE_DATA / f"{path}.txt"
-    depends = [data] if data.is_file() else [Path(site["tree"]) / p for p in sorted(
+    data = site.page_folder(app.srcdir) / PAGE_DATA / f"{path}.txt"
+    depends = [data] if data.is_file() else [site.tree / p for p in sorted(
         {path} | {caller_path for name in bodies for _, caller_path in callers.get(name, [])})]
     for dependency in depends:
         app.env.note_dependency(str(dependency))
@@ -89,10 +89,10 @@ def add_call_lists(app, doctree: nodes.document) -> None:
         if desc.get("domain") != "c" or desc.get("objtype") != "function":
             continue
         name = entry_name(desc)
-        symbol = bodies.get(name)
         content = next(desc.findall(addnodes.desc_content), None)
         if not name or content is None:
             continue
+        symbol = bodies.get(name)
         calls = [c for c in symbol.calls if c in defined] if symbol else []
         called_by = sorted({caller for caller, _ in callers.get(name, [])})
         if calls:
@@ -103,7 +103,7 @@ def add_call_lists(app, doctree: nodes.document) -> None:
 
 def plain_unresolved(app, env, node, contnode):
     """missing-reference: show what cannot resolve as plain text, count it."""
-    if not app.config.kdocgen_site:
+    if site_of(app) is None:
         return None
     domain = node.get("refdomain")
     if domain not in ("c", "std"):
@@ -120,7 +120,7 @@ def _page_report(app, docname: str) -> Path:
 def count_resolved(app, doctree, docname) -> None:
     """doctree-resolved: this page's resolved and unresolved references, kept
     beside the output so incremental builds still report the whole site."""
-    if not app.config.kdocgen_site or app.builder.format != "html":
+    if site_of(app) is None or app.builder.format != "html":
         return
     resolved = sum(1 for ref in doctree.findall(nodes.reference)
                    if ref.get("internal") and any("xref" in child.get("classes", [])
@@ -135,10 +135,10 @@ def count_resolved(app, doctree, docname) -> None:
 
 def write_report(app, exception) -> None:
     """build-finished: the reference report of the whole site, and the sitemap."""
-    if exception is not None or not app.config.kdocgen_site or app.builder.format != "html":
+    if exception is not None or site_of(app) is None or app.builder.format != "html":
         return
     out = Path(app.outdir)
-    resolved, unresolved = 0, Counter()
+    resolved, unresolved = 0, Counter[str]()
     for docname in sorted(app.env.found_docs):
         try:
             page = json.loads(_page_report(app, docname).read_text())
@@ -168,7 +168,7 @@ def _write_sitemap(app, out: Path) -> None:
 def not_found_page(app):
     """html-collect-pages: a plain 404 page (served at any URL, so it uses
     no relative links but the one back to the site's root)."""
-    if not app.config.kdocgen_site:
+    if site_of(app) is None:
         return
     base = (app.config.html_baseurl or "").rstrip("/") or "/"
     body = ("<h1>Page not found</h1><p>This page does not exist (any more). "
@@ -178,10 +178,10 @@ def not_found_page(app):
 
 def setup_site(app) -> None:
     """Register the site features."""
-    # Not a rebuild trigger: each page notes the files it depends on instead
-    # (its own source and the files calling into it), so editing one .c file
-    # re-reads only the pages whose text or call lists can change.
-    app.add_config_value("kdocgen_site", {}, "", [dict])
+    # The description is no rebuild trigger: each page notes the files it
+    # depends on instead, so editing one .c file re-reads only the pages
+    # whose text or call lists can change.
+    setup_description(app)
     app.kdocgen_site_state = SiteState()
     app.connect("doctree-read", add_call_lists)
     app.connect("missing-reference", plain_unresolved)

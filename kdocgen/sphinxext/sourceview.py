@@ -1,6 +1,6 @@
 """Source views: one highlighted HTML page per source file, linked both ways.
 
-For each file of ``kdocgen_site["files"]`` the HTML builders write
+For each file of the site description (``kdocgen_site``) the HTML builders write
 ``src/<path>.html``: the file highlighted with Pygments, one anchor per line
 (``#L120``) whose number links to it, and on a declaration's line its name
 linked to its entry on the file's page.  Each C-domain signature of a file
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from itertools import groupby
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import sphinx
 from docutils import nodes
@@ -31,7 +31,7 @@ from .. import __version__
 from ..files import write_if_changed
 from ..model import SourceFile, Symbol, family
 from ..parsecache import code_digest, digest, file_digest
-from ..render.write import page_path
+from ..site.description import SiteDescription, setup_description, site_of
 from .navigation import ENV_DIGEST
 from .outputs import build_outputs
 from .parsed import ParsedFiles, parsed_files
@@ -60,8 +60,7 @@ def setup_sourceview(app) -> None:
 
 def setup(app) -> dict:
     """Sphinx entry point: the config value, the handlers and their state."""
-    if "kdocgen_site" not in app.config:
-        app.add_config_value("kdocgen_site", {}, "html", [dict])
+    setup_description(app)
     views = SourceViews(parsed=parsed_files(app))
     app.connect("builder-inited", views.builder_inited)
     app.connect("doctree-resolved", views.add_source_links)
@@ -73,34 +72,6 @@ def setup(app) -> dict:
     app.connect("env-merge-info", merge_anchors)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}
-
-
-@dataclass(frozen=True)
-class Site:
-    """The part of ``kdocgen_site`` the source views use."""
-
-    tree: Path
-    files: tuple[str, ...]
-    page_dir: str
-
-    @classmethod
-    def from_config(cls, value) -> "Site":
-        """The site described by the config value (empty when unset)."""
-        value = value if isinstance(value, dict) else {}
-        files = value.get("files") if isinstance(value.get("files"), (list, tuple)) else ()
-        files = tuple(dict.fromkeys(f for f in files if _inside(f)))
-        return cls(Path(value.get("tree") or "."), files, str(value.get("page_dir") or "").strip("/"))
-
-    def docname(self, path: str) -> str:
-        """The docname of the documentation page of ``path``."""
-        page = page_path(Path(""), path).with_suffix("").as_posix()
-        return f"{self.page_dir}/{page}" if self.page_dir else page
-
-
-def _inside(path) -> bool:
-    """Whether ``path`` is a relative path that stays inside the tree."""
-    rel = PurePosixPath(str(path))
-    return isinstance(path, str) and bool(path) and not rel.is_absolute() and ".." not in rel.parts
 
 
 def enabled(builder) -> bool:
@@ -118,7 +89,7 @@ class SourceViews:
     toctree_by_depth: bool = False
     keys: dict[str, str] | None = None  # the views of this build: path -> what their page is made of
 
-    def source(self, site: Site, path: str) -> SourceFile:
+    def source(self, site: SiteDescription, path: str) -> SourceFile:
         """The model of ``path``, extracted once per build process."""
         return self.parsed.get(site.tree, path)
 
@@ -133,9 +104,9 @@ class SourceViews:
         """Give each C-domain signature of a file page a ``[source]`` link."""
         if not enabled(app.builder):
             return
-        site = Site.from_config(app.config.kdocgen_site)
+        site = site_of(app)
         path = src_file_of(doctree)
-        if path is None or path not in site.files:
+        if site is None or path is None or path not in site.files:
             return
         source = self.source(site, path)
         base = app.builder.get_relative_uri(docname, PAGE_PREFIX + path)
@@ -150,7 +121,9 @@ class SourceViews:
         only when it would differ from the one of the last build."""
         if not enabled(app.builder):
             return
-        site = Site.from_config(app.config.kdocgen_site)
+        site = site_of(app)
+        if site is None:
+            return
         self.toctrees.clear()
         top = PAGE_PREFIX.split("/")[0]
         self.toctree_by_depth = not any(d.split("/")[0] == top for d in app.env.all_docs)
@@ -192,7 +165,7 @@ class SourceViews:
 
         context["toctree"] = toctree
 
-    def context(self, app, site: Site, path: str) -> dict:
+    def context(self, app, site: SiteDescription, path: str) -> dict:
         """The template context of the source view of ``path``."""
         title, pagename = html.escape(path), PAGE_PREFIX + path
         text, reason = read_source(site.tree / path)
@@ -240,7 +213,7 @@ def theme_version(app) -> str:
         return name
 
 
-def view_key(app, site: Site, path: str, shared: str) -> str:
+def view_key(app, site: SiteDescription, path: str, shared: str) -> str:
     """What the view of ``path`` is made of: the file's bytes, the ids of its
     page's entries, and :func:`shared_key`."""
     docname = site.docname(path)

@@ -2,7 +2,7 @@
 gets a "User-space ABI:" line linking to the ``Documentation/ABI`` entry it
 implements (or to the report, when undocumented); the badge style sheet.
 
-Reads ``kdocgen_site["user_abi"]``, written by ``kdocgen site``: the ABI files
+Reads the site description's ``user_abi``, written by ``kdocgen site``: the ABI files
 read and ``functions``: ``{c path: {function: [[label, text], ...]}}``.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx import addnodes
 
+from ..site.description import site_of
 from .site import entry_name, src_file_of
 
 CSS_FILE = "kdocgen-userabi.css"
@@ -31,8 +32,8 @@ def _abi_line(pairs: list[list[str]]) -> nodes.paragraph:
 
 def add_abi_backlinks(app, doctree: nodes.document) -> None:
     """doctree-read: the "User-space ABI:" line under show/store functions."""
-    site = app.config.kdocgen_site if isinstance(app.config.kdocgen_site, dict) else {}
-    data = site.get("user_abi") or {}
+    site = site_of(app)
+    data = site.user_abi if site is not None else {}
     by_file = data.get("functions") or {}
     path = src_file_of(doctree) if by_file else None
     functions = by_file.get(path) if path else None

@@ -148,7 +148,9 @@ def _call_args(tokens: list[str], start: int) -> tuple[list[str], int] | None:
     """The comma-separated arguments of the ``(`` at ``tokens[start]``."""
     if start >= len(tokens) or tokens[start] != "(":
         return None
-    depth, args, current = 0, [], []
+    depth = 0
+    args: list[str] = []
+    current: list[str] = []
     for index in range(start, len(tokens)):
         token = tokens[index]
         if token in "([{":
@@ -300,7 +302,7 @@ class _Scanner:
                 mode, handlers = _from_form(args[0], kernel.group(3) or "", args, kernel.group(1) == "BIN")
                 mode = _MODES.get((kernel.group(2) or "", kernel.group(3) or ""), mode)
                 self._add(args[0], kind, line, token, prefix + args[0], mode, handlers)
-            else:
+            elif wrapper is not None:
                 self._expand(wrapper, token, args, line)
 
     def _expand(self, wrapper: _Wrapper, token: str, args: list[str], line: int) -> None:
@@ -339,10 +341,10 @@ class _Scanner:
                                               if t == "&"]
             elif value.type == "initializer_list":
                 self._designated(struct, variable, value, value_tokens, line_of(node))
-            elif value_tokens and _INIT_MACRO.match(value_tokens[0]):
+            elif value_tokens and (init := _INIT_MACRO.match(value_tokens[0])):
                 parsed = _call_args(value_tokens, 1)
                 if parsed and parsed[0] and re.fullmatch(r"\w+", parsed[0][0]):
-                    suffix = _INIT_MACRO.match(value_tokens[0]).group(1) or ""
+                    suffix = init.group(1) or ""
                     mode, handlers = _from_form(parsed[0][0], suffix, parsed[0], struct == "bin_attribute")
                     mode = _MODES.get(("", suffix), mode)
                     self._add(parsed[0][0], _KIND_OF_STRUCT.get(struct, "object"), line_of(node),
@@ -457,7 +459,7 @@ def scan_attributes(tree: Path, files: list[str], cache: ParseCache | None = Non
     for result, (_, source, _) in zip(scanned, read):
         if result.attributes:
             scan.lines[result.path] = one_line_end(source.decode("utf-8", "replace")).split("\n")
-        members = {}
+        members: dict[str, list[str]] = {}
         for array, names in result.arrays.items():
             for name in names:
                 members.setdefault(name, []).append(array)

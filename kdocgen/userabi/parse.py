@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..extract import one_line_end
+from ..kinds import Severity
 from ..model import Diagnostic
 
 ABI_DIR = "Documentation/ABI"
@@ -100,11 +101,11 @@ class _Reader:
     lines: list[tuple[int, str]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
 
-    def message(self, line: int, text: str, severity: str = "error") -> None:
+    def message(self, line: int, text: str, severity: Severity = "error") -> None:
         self.result.messages.append(Diagnostic(self.result.path, line, RULE, text, severity))
 
     def close_field(self) -> None:
-        if self.entry is None or self.tag in (None, _IGNORED):
+        if self.entry is None or self.tag is None or self.tag == _IGNORED:
             self.tag = None
             return
         attr = FIELDS[self.tag]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..render.inline import escape_all
 from ..render.prose import WrappedProse
+from ..site.description import DEFAULT_PAGE_DIR
 from .attributes import CodeAttribute, Handler
 from .link import BY_NAME, DIRECTORY, MATCHED, NOT_FOUND, AbiLinks, Match
 from .parse import LEVELS, AbiEntry
@@ -44,7 +45,7 @@ def _literal(text: str) -> str:
 class SiteTargets:
     """How the ABI pages link into the rest of the site."""
 
-    page_dir: str = "source"
+    page_dir: str = DEFAULT_PAGE_DIR
     functions: dict[tuple[str, str], str] = field(default_factory=dict)  # (path, name) -> C target
     source_views: frozenset[str] = frozenset()
 

@@ -42,7 +42,7 @@ def _function_targets(sources: list[SourceFile], index) -> dict[tuple[str, str],
     canonical entry, else qualified by the file's namespace (as the per-file
     pages place non-canonical entries)."""
     from ..site.index import entry_symbols
-    targets = {}
+    targets: dict[tuple[str, str], str] = {}
     for source in sources:
         scope = file_scope(source.path)
         for symbol in entry_symbols(source):

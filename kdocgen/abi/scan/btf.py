@@ -48,7 +48,7 @@ class Btf:
         """The record ``(kind, name, kind_flag, size_or_type, members)`` of type ``tid``."""
         if tid == 0:
             return (0, "void", 0, 0, ())
-        if tid < self.first:
+        if tid < self.first and self.base is not None:
             return self.base.type(tid)
         return self.own[tid - self.first]
 
@@ -128,7 +128,7 @@ class Btf:
 
     def functions(self) -> dict[str, str]:
         """``name -> C declaration`` of the own FUNC records."""
-        out = {}
+        out: dict[str, str] = {}
         for kind, name, _flag, ref, _members in self.own:
             if kind == FUNC and name:
                 out.setdefault(name, _decl(self, ref, name, 0))

@@ -267,7 +267,7 @@ def _attribute(context: _Context, wanted: Wanted, ours: list[Found], others: lis
         if any(s.out_of_line for s in subs):
             return fits, rest, ""
         return [], others + ours, ""
-    if rivals is None:
+    if rivals is None or definition is None:
         return fits, rest, ""
     plain = [f for f in fits if not f.suffix]
     if definition.static and len(plain) > len(rivals):
@@ -278,9 +278,12 @@ def _attribute(context: _Context, wanted: Wanted, ours: list[Found], others: lis
     return [], others + ours, note
 
 
-def _rivals(context: _Context, wanted: Wanted, definition: Definition, binary: str) -> list[str]:
-    """Other built files of the same binary that define a function of the same name and linkage."""
+def _rivals(context: _Context, wanted: Wanted, definition: Definition, binary: str) -> list[str] | None:
+    """Other built files of the same binary that define a function of the same name and linkage
+    (None without the version's sources: unknown)."""
     source = context.source
+    if source is None:
+        return None
     files = [f for f in source.definers(wanted.name) if f != wanted.file and f.endswith(".c")]
     files += source.others.get(wanted.name, [])
     out = []

@@ -184,7 +184,8 @@ def _subsystem_versions(args, say, name: str, specs, root: Path):
     if given is not None:
         trees[tree_version(given) or "given"] = given
     entries: dict[str, object] = {}
-    for version in sorted(build_series(specs), key=_series_key, reverse=True) or ([] if trees else [None]):
+    series: list[str | None] = [*sorted(build_series(specs), key=_series_key, reverse=True)]
+    for version in series or ([] if trees else [None]):
         if version in trees:
             continue
         tree = kernel_tree(need=["MAINTAINERS"], progress=say, version=version)

@@ -219,8 +219,9 @@ def _entry_names(data: bytes, base: int, sdata: bytes, sbase: int, ptr: int) -> 
     for size, decode in ((12, relative), (3 * ptr, absolute)):
         if len(data) % size:
             continue
-        names = [name_at(decode(pos, 1)) for pos in range(0, len(data), size)]
-        if names and all(n for n in names):
+        found = [name_at(decode(pos, 1)) for pos in range(0, len(data), size)]
+        names = [n for n in found if n]
+        if names and len(names) == len(found):
             return [(name, name_at(decode(pos, 2)) or "") for name, pos in zip(names, range(0, len(data), size))]
     return []
 

@@ -207,7 +207,8 @@ class Scanner:
     def _packages(self, name: str, version: str, arch: str, spec: BuildSpec) -> list[str]:
         """The packages holding the build: the image, or its split parts (sid: binary, modules,
         base with the config), plus -dbg/headers."""
-        parts = [d for d in self.apt.depends(name, version) if re.match(r"linux-(binary|modules|base)-", d)]
+        depends = self.apt.depends(name, version) if self.apt is not None else []
+        parts = [d for d in depends if re.match(r"linux-(binary|modules|base)-", d)]
         packages = parts or [name]
         release = name.split("-", 2)[2]
         if spec.dbg:
@@ -226,6 +227,8 @@ def _line(number: int, total: int, outcome: Outcome) -> str:
     if outcome.error:
         return f"{head}: FAILED: {outcome.error}"
     index = outcome.index
+    if index is None:
+        return f"{head}: no index"
     funcs = sum(len(b.funcs) for b in index.binaries)
     if outcome.cached:
         return f"{head}: cached ({len(index.binaries)} binaries, {funcs} function symbols)"

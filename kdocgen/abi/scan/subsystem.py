@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...kinds import AbiSymbolKind
 from .kbuild import read_rules
 
 
@@ -21,7 +22,7 @@ from .kbuild import read_rules
 class Wanted:
     """A symbol the scan reports: its kind, name and defining file (or None)."""
 
-    kind: str
+    kind: AbiSymbolKind
     name: str
     file: str | None = None
 

@@ -187,7 +187,8 @@ def unwrap_struct_groups(text: bytes) -> bytes:
 
 def _top_level_commas(text: bytes, pos: int) -> tuple[list[int], int]:
     """Offsets of the commas at depth 0 from ``pos`` and of the closing paren."""
-    depth, commas = 0, []
+    depth = 0
+    commas: list[int] = []
     for index in range(pos, min(len(text), pos + 100_000)):
         char = text[index]
         if char in b"([{":
@@ -199,8 +200,3 @@ def _top_level_commas(text: bytes, pos: int) -> tuple[list[int], int]:
         elif char == 0x2C and depth == 0:
             commas.append(index)
     return commas, -1
-
-
-def is_attribute_word(word: str) -> bool:
-    """True when ``word`` is a known bare attribute macro."""
-    return word.encode() in _WORD_SET
