@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node, Point, Range
 
+from ..kinds import SymbolKind
 from ..model import Member, Symbol
 from . import members as m
 from .blanking import blank_attributes, blank_comments
@@ -27,7 +28,8 @@ _CONTAINERS = frozenset({
     "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef",
     "linkage_specification", "declaration_list",
 })
-_RECORDS = {"struct_specifier": "struct", "union_specifier": "union", "enum_specifier": "enum"}
+_RECORDS: dict[str, SymbolKind] = {"struct_specifier": "struct", "union_specifier": "union",
+                                   "enum_specifier": "enum"}
 _STORAGE_WORDS = re.compile(r"\b(?:static|extern|inline|__inline|__inline__|register|auto|_Noreturn|"
                             r"__always_inline|noinline|__FORTIFY_INLINE|asmlinkage)\b")
 _EXPORT = re.compile(rb"^[ \t]*(EXPORT_SYMBOL\w*)\s*\(\s*(\w+)", re.M)
@@ -223,7 +225,8 @@ def _function(walk: _Walk, node: Node, declarator: Node | None, body: bool) -> b
     if name is None or plist is None:
         return False
     source = walk.source
-    head_end = node.child_by_field_name("body").start_byte if body and node.child_by_field_name("body") else node.end_byte
+    body_node = node.child_by_field_name("body")
+    head_end = body_node.start_byte if body and body_node is not None else node.end_byte
     return_type = clean(walk.blanked[node.start_byte:name.start_byte] if walk.blanked
                         else source[node.start_byte:name.start_byte])
     return_type = tidy_type(_STORAGE_WORDS.sub(" ", return_type)).rstrip("(").strip()
@@ -261,7 +264,8 @@ def _variable(walk: _Walk, node: Node, declarator: Node, type_node: Node | None)
     target = declarator.child_by_field_name("declarator") if declarator.type == "init_declarator" else declarator
     base = m.qualified_type(source, node, type_node) if type_node is not None else ""
     if type_node is not None and type_node.child_by_field_name("body") is not None:
-        base = f"{type_node.type.split('_')[0]} " + clean(source[type_node.child_by_field_name('name').start_byte:type_node.child_by_field_name('name').end_byte]) if type_node.child_by_field_name("name") else type_node.type.split("_")[0]
+        tag = type_node.child_by_field_name("name")
+        base = f"{type_node.type.split('_')[0]} " + clean(source[tag.start_byte:tag.end_byte]) if tag else type_node.type.split("_")[0]
     shape = m.without(source, target, name) if target is not None else ""
     walk.out.append(Symbol(
         kind="var",
@@ -346,7 +350,7 @@ def _is_function_pointer(declarator: Node) -> bool:
 
 
 def _parameter_list(declarator: Node) -> Node | None:
-    node = declarator
+    node: Node | None = declarator
     while node is not None:
         if node.type == "function_declarator":
             return node.child_by_field_name("parameters")

@@ -227,7 +227,9 @@ def _macro_members(source: bytes, node: Node, prefix: str, depth: int) -> list[M
 
 def split_args(text: str) -> list[str]:
     """Split a macro argument list on top-level commas."""
-    parts, level, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    level = 0
     for char in text:
         if char in "([{":
             level += 1

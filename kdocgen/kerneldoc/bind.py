@@ -13,6 +13,7 @@ import bisect
 import re
 from typing import Callable
 
+from ..kinds import symbol_kind
 from ..model import Diagnostic, Member, Section, Symbol
 from .comment import DESCRIPTION, RETURN, DocComment, Note, read_inline_docs
 
@@ -174,7 +175,7 @@ def _typedef_of_record(symbol: Symbol, candidates: list[Symbol]) -> bool:
 def _document(path, doc: DocComment, symbol: Symbol, lines, diagnostics) -> Symbol:
     """Fill the symbol with the comment and run the parameter checks."""
     if (doc.kind in _RECORD_KINDS or doc.kind == "enum") and symbol.kind == "typedef":
-        symbol.kind = doc.kind
+        symbol.kind = symbol_kind(doc.kind)
     if doc.kind in _RECORD_KINDS or doc.kind == "enum":
         read_inline_docs(doc, lines, doc.end, symbol.decl_span[1] - 1)
     if "_noprof" in symbol.name and symbol.name != doc.name:

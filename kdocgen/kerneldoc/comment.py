@@ -128,10 +128,10 @@ def read_comment(lines: list[str], first: int, last: int, stray: list[Note]) -> 
     lineno = name_index + 1
     block = _DOC_BLOCK.match(raw)
     if block:
-        doc = DocComment("doc", block.group(1) or INTRODUCTION, first + 1, last + 1, lineno)
+        overview = DocComment("doc", block.group(1) or INTRODUCTION, first + 1, last + 1, lineno)
         body = [_content(line.expandtabs(8)) for line in lines[name_index + 1:last]]
-        doc.sections.append(Section(doc.name, "".join(text + "\n" for text in body), lineno + 1))
-        return doc
+        overview.sections.append(Section(overview.name, "".join(text + "\n" for text in body), lineno + 1))
+        return overview
     doc = _identifier(raw, lineno, first + 1, last + 1, stray)
     if doc is None:
         return None
@@ -266,7 +266,7 @@ class _Body:
             return
         if self.section.startswith("@") or self.section == CONTEXT:
             if self.indent is None:
-                self.indent = re.match(r"\s*", text).group()
+                self.indent = text[:len(text) - len(text.lstrip())]
             if text.startswith(self.indent):
                 text = text[len(self.indent):]
         if not self.contents:
@@ -352,7 +352,7 @@ def plain_comment_above(lines: list[str], line: int, limit: int = 60) -> str:
     opening = lines[first]
     if opening[:opening.index("/*")].strip():
         return ""  # a trailing comment of code on that line
-    text = [_PLAIN_LINE.match(lines[i]).group(1) for i in range(first, index + 1)]
+    text = [m.group(1) for m in (_PLAIN_LINE.match(lines[i]) for i in range(first, index + 1)) if m]
     joined = "\n".join(text).strip("\n").strip()
     if "Copyright" in joined or "SPDX-License-Identifier" in joined:
         return ""  # the file's header, not a comment on this declaration

@@ -120,7 +120,8 @@ def kept_spans(text: str) -> list[tuple[int, int]]:
     longer looked at."""
     ends = {key: _NextMatch(text, pattern) for key, pattern in _ENDS.items()}
     live = frozenset(kind for kind, _ in _STARTS)
-    spans, pos = [], 0
+    spans: list[tuple[int, int]] = []
+    pos = 0
     while True:
         match = _candidates(live).search(text, pos)
         if match is None:

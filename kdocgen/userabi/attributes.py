@@ -433,13 +433,14 @@ def scan_attributes(tree: Path, files: list[str], cache: ParseCache | None = Non
             roots[path] = parser.parse(source).root_node
         return roots[path]
 
-    definitions = {}
+    definitions: dict[str, list[tuple[str, _Wrapper]]] = {}
     for path, source, source_digest in read:  # wrappers first: a header may define one
-        definitions[path] = cache.load(path, source_digest, "wrappers") if cache else None
-        if definitions[path] is None:
-            definitions[path] = _wrapper_definitions(root(path, source), source)
+        kept = cache.load(path, source_digest, "wrappers") if cache else None
+        if kept is None:
+            kept = _wrapper_definitions(root(path, source), source)
             if cache:
-                cache.store(path, source_digest, "wrappers", definitions[path])
+                cache.store(path, source_digest, "wrappers", kept)
+        definitions[path] = kept
     wrappers: dict[str, _Wrapper] = {}
     for path, _, _ in read:
         wrappers.update(definitions[path])
