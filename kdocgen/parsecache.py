@@ -5,7 +5,9 @@ Sphinx extension of the site share one cache folder).
 One cache file per source path and extraction options, named from those
 and from the code that parses (so a changed kdocgen never reads an old
 entry): the SHA-256 of the source bytes, a newline, the pickled
-:class:`~kdocgen.model.SourceFile`.  An edited file replaces its entry.
+:class:`~kdocgen.model.SourceFile` (or what another step made of the file,
+in a folder of its own: the user-space ABI scan's attributes).  An edited
+file replaces its entry.
 Entries are written atomically; only kdocgen writes them (pickles are
 read from nowhere else).
 """
@@ -57,8 +59,9 @@ class ParseCache:
         name = digest(f"{code_digest()}\0{relpath}\0{options}".encode())[:40]
         return self.folder / f"{name}.pickle"
 
-    def load(self, relpath: str, data_digest: str, options: str) -> SourceFile | None:
-        """The model of ``relpath`` whose bytes have ``data_digest``, if kept."""
+    def load(self, relpath: str, data_digest: str, options: str):
+        """What was kept for ``relpath`` (the model of a file) made from
+        bytes with ``data_digest``, if kept."""
         try:
             raw = self._entry(relpath, options).read_bytes()
         except OSError:
@@ -71,9 +74,9 @@ class ParseCache:
         except Exception:  # noqa: BLE001 - a damaged entry is parsed again
             return None
 
-    def store(self, relpath: str, data_digest: str, options: str, source: SourceFile) -> None:
-        """Keep the model of ``relpath`` (bytes with ``data_digest``)."""
-        body = pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)
+    def store(self, relpath: str, data_digest: str, options: str, made) -> None:
+        """Keep what was made of ``relpath`` (bytes with ``data_digest``)."""
+        body = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
         write_if_changed(self._entry(relpath, options), data_digest.encode("ascii") + b"\n" + body)
 
 

@@ -74,3 +74,42 @@ def test_an_unreadable_file_is_not_kept(tree, tmp_path, parsed):
     [source], digests = extract_cached(tree, ["drivers/gone.c"], cache)
     assert digests == {"drivers/gone.c": None} and source.diagnostics
     assert not list((tmp_path / "cache").glob("*.pickle"))
+
+
+WRAPPER_H = b"#define GIZMO_ATTR(_name) struct device_attribute gizmo_attr_##_name = __ATTR_RO(_name)\n"
+GIZMO_C = b"static ssize_t speed_show(struct device *dev, char *buf)\n{\n\treturn 0;\n}\nstatic GIZMO_ATTR(speed);\n"
+OTHER_C = b"static DEVICE_ATTR_RO(serial);\n"
+
+
+def _attribute_tree(root: Path) -> Path:
+    for rel, data in {"include/gizmo.h": WRAPPER_H, "drivers/gizmo.c": GIZMO_C, "drivers/other.c": OTHER_C}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return root
+
+
+def test_attribute_scan_parses_only_what_changed(tmp_path, monkeypatch):
+    from kdocgen.userabi import attributes
+    tree, cache, files = _attribute_tree(tmp_path / "linux"), ParseCache(tmp_path / "cache"), []
+    real = attributes._Scanner.run
+
+    def counting(scanner):
+        files.append(scanner.file.path)
+        return real(scanner)
+    monkeypatch.setattr(attributes._Scanner, "run", counting)
+    names = ["drivers/gizmo.c", "drivers/other.c", "include/gizmo.h"]
+
+    def scan():
+        found = attributes.scan_attributes(tree, names, cache)
+        return [(a.path, a.name, a.macro, a.mode, [(h.role, h.function, h.line) for h in a.handlers])
+                for a in found.attributes]
+    fresh = scan()
+    assert fresh == [("drivers/gizmo.c", "speed", "GIZMO_ATTR", "0444", [("show", "speed_show", 1)]),
+                     ("drivers/other.c", "serial", "DEVICE_ATTR_RO", "0444", [("show", "serial_show", 0)])]
+    assert scan() == fresh and files == names  # the second scan parsed nothing
+    files.clear()
+    (tree / "drivers/other.c").write_bytes(OTHER_C + b"static DEVICE_ATTR_RO(label);\n")
+    assert len(scan()) == 3 and files == ["drivers/other.c"]
+    files.clear()
+    (tree / "include/gizmo.h").write_bytes(WRAPPER_H.replace(b"__ATTR_RO", b"__ATTR_WO"))  # seen by every file
+    assert scan()[0][3] == "0200" and files == names

@@ -134,7 +134,7 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
         write_if_changed(out / rel, text)
         written.append(rel)
     written += _copy_docs(plan, out)
-    user_abi = write_abi_pages(plan, sources, index, out, progress)
+    user_abi = write_abi_pages(plan, sources, index, out, progress, memo.scanned if memo else None)
     written += user_abi.written
     figures["abi_errors"] = user_abi.errors
     for rel, text in page_data(sources, index, user_abi.backlinks, abi is not None, digests).items():

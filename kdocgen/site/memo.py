@@ -67,6 +67,11 @@ class SiteMemo:
         return ParseCache(self.cache / "parsed")
 
     @property
+    def scanned(self) -> ParseCache:
+        """The cache of files scanned for user-space ABI attributes."""
+        return ParseCache(self.cache / "attributes")
+
+    @property
     def _record(self) -> Path:
         return self.cache / f"site-{digest(str(self.out.resolve()).encode())[:16]}.json"
 

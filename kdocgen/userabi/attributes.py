@@ -33,6 +33,7 @@ from tree_sitter import Node
 from ..cparse.syntax import declared_name, end_line_of, line_of, new_parser
 from ..extract import one_line_end
 from ..model import Diagnostic
+from ..parsecache import ParseCache, digest
 
 #: where a kind of attribute lives
 KINDS = ("bus", "driver", "device", "class", "object", "debugfs")
@@ -399,11 +400,22 @@ def _top_level(root: Node):
             yield node
 
 
-def scan_attributes(tree: Path, files: list[str]) -> AttributeScan:
+def _wrapper_definitions(root: Node, source: bytes) -> list[tuple[str, _Wrapper]]:
+    """A file's attribute macros, in the order it defines them."""
+    found: list[tuple[str, _Wrapper]] = []
+    for node in _top_level(root):
+        if node.type == "preproc_function_def":
+            one: dict[str, _Wrapper] = {}
+            _read_wrapper(node, source, one)
+            found += one.items()
+    return found
+
+
+def scan_attributes(tree: Path, files: list[str], cache: ParseCache | None = None) -> AttributeScan:
     """The attributes defined in ``files`` (tree-relative), in file order,
-    with their handler functions located."""
-    parser = new_parser()
-    parsed: list[tuple[str, bytes, Node]] = []
+    with their handler functions located.  With ``cache``, a file is parsed
+    only when its bytes or the attribute macros it sees changed."""
+    read: list[tuple[str, bytes, str]] = []
     scan = AttributeScan()
     for path in sorted(files):
         try:
@@ -411,16 +423,41 @@ def scan_attributes(tree: Path, files: list[str]) -> AttributeScan:
         except OSError as err:
             scan.messages.append(Diagnostic(path, 0, "read-error", f"cannot read ({err.strerror})", "error"))
             continue
-        parsed.append((path, source, parser.parse(source).root_node))
+        read.append((path, source, digest(source)))
+    parser, roots = None, {}
+
+    def root(path: str, source: bytes) -> Node:
+        nonlocal parser
+        if path not in roots:
+            parser = parser or new_parser()
+            roots[path] = parser.parse(source).root_node
+        return roots[path]
+
+    definitions: dict[str, list[tuple[str, _Wrapper]]] = {}
+    for path, source, source_digest in read:  # wrappers first: a header may define one
+        kept = cache.load(path, source_digest, "wrappers") if cache else None
+        if kept is None:
+            kept = _wrapper_definitions(root(path, source), source)
+            if cache:
+                cache.store(path, source_digest, "wrappers", kept)
+        definitions[path] = kept
     wrappers: dict[str, _Wrapper] = {}
-    for path, source, root in parsed:  # wrappers first: a header may define one
-        for node in _top_level(root):
-            if node.type == "preproc_function_def":
-                _read_wrapper(node, source, wrappers)
-    scanned = [_Scanner(path, source, root, wrappers).run() for path, source, root in parsed]
+    for path, _, _ in read:
+        wrappers.update(definitions[path])
+    scanned: list[_File] = []
+    for path, source, source_digest in read:
+        key = digest(f"{source_digest}\n{sorted(wrappers.items())!r}".encode())
+        result = cache.load(path, key, "scan") if cache else None
+        if result is None:
+            result = _Scanner(path, source, root(path, source), wrappers).run()  # reads its wrappers in order
+            if cache:
+                cache.store(path, key, "scan", result)
+        else:
+            wrappers.update(definitions[path])  # as the scan would have
+        scanned.append(result)
     everywhere = {name: (f.path, span) for f in scanned for name, span in f.functions.items()}
     all_fops = {name: roles for f in scanned for name, roles in f.fops.items()}
-    for result, (_, source, _) in zip(scanned, parsed):
+    for result, (_, source, _) in zip(scanned, read):
         if result.attributes:
             scan.lines[result.path] = one_line_end(source.decode("utf-8", "replace")).split("\n")
         members: dict[str, list[str]] = {}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..model import SourceFile
 from ..files import write_if_changed
+from ..parsecache import ParseCache
 from ..render.page import file_scope
 from .attributes import scan_attributes
 from .link import AbiLinks, link_abi
@@ -26,10 +27,12 @@ class AbiSite:
     errors: int = 0  # error messages on the ABI files (bad input: the command fails)
 
 
-def abi_links(tree: Path, c_files: list[str], abi_files: list[str], scan_roots: bool = False) -> AbiLinks:
+def abi_links(tree: Path, c_files: list[str], abi_files: list[str], scan_roots: bool = False,
+              cache: ParseCache | None = None) -> AbiLinks:
     """Read ``abi_files`` (plus, with ``scan_roots``, every ABI file naming
-    a root the code owns) and match them to the attributes of ``c_files``."""
-    scan = scan_attributes(tree, c_files)
+    a root the code owns) and match them to the attributes of ``c_files``
+    (scanned files kept in ``cache``)."""
+    scan = scan_attributes(tree, c_files, cache)
     names = sorted(set(abi_files) | set(abi_files_under_roots(tree, scan.roots) if scan_roots else []))
     return link_abi([read_abi_file(tree, name) for name in names], scan)
 
@@ -50,11 +53,12 @@ def _function_targets(sources: list[SourceFile], index) -> dict[tuple[str, str],
     return targets
 
 
-def write_abi_pages(plan, sources: list[SourceFile], index, out: Path, progress) -> AbiSite:
+def write_abi_pages(plan, sources: list[SourceFile], index, out: Path, progress,
+                    cache: ParseCache | None = None) -> AbiSite:
     """Write the ABI pages of ``plan`` (none when it has no ABI files)."""
     if not plan.abi and not plan.abi_scan:
         return AbiSite()
-    links = abi_links(plan.tree, plan.files, plan.abi, plan.abi_scan)
+    links = abi_links(plan.tree, plan.files, plan.abi, plan.abi_scan, cache)
     if not links.files:
         return AbiSite()
     for abi in links.files:
