@@ -18,6 +18,7 @@ entries each build has that the other lacks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -106,7 +107,7 @@ def build(tree: Path, pages: list[str], extensions: list[str], jobs: int, work: 
     return {"status": proc.returncode, "wall": round(wall, 1),
             "cpu": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1),
             "directive_cpu": round(directive_cpu, 1),
-            "warnings": len(re.findall(r": (?:WARNING|ERROR|CRITICAL):", text)),
+            "warnings": len(re.findall(r"(?:^|: )(?:WARNING|ERROR|CRITICAL):", text, re.M)),
             "entries": c_entries(out / "objects.inv"), "stderr": proc.stderr[-2000:]}
 
 
@@ -116,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages (default: all)")
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="build in DIR and keep it (warnings-kernel.txt, warnings-kdocgen.txt, html-*)")
     args = parser.parse_args(argv)
     tree = resolve_tree(args.srctree)
     pages = directive_pages(tree)
@@ -124,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     directives = sum(len(KDOC_DIRECTIVE_RE.findall((tree / "Documentation" / p).read_text(errors="replace")))
                      for p in pages)
     print(f"{len(pages)} pages with {directives} kernel-doc directives in {tree}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="kdocgen-directive-") as tmp:
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=False)
+    with (contextlib.nullcontext(args.keep) if args.keep
+          else tempfile.TemporaryDirectory(prefix="kdocgen-directive-")) as tmp:
         theirs = build(tree, pages, THEIRS, args.jobs, Path(tmp), "kernel")
         print(f"kernel's extension: {theirs['wall']} s wall, {theirs['cpu']} s CPU "
               f"({theirs['directive_cpu']} s in the directive), "

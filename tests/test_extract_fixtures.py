@@ -669,3 +669,18 @@ def test_cli_json(capsys):
     assert main(["json", "--srctree", str(FIXTURES), "-j", "1", "--all", "missing.c"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert [(w["path"], w["rule"], w["severity"]) for w in data["warnings"]] == [("missing.c", "read-error", "error")]
+
+
+# --- the markup fixture of kdocgen kernel-doc's golden cases ----------------
+
+def test_kerneldoc_markup_fixture_items():
+    """The items kernel-doc outputs for kerneldoc_markup.c (see
+    tests/golden/kerneldoc/kerneldoc_markup.c.rst.out) are kdocgen's items too."""
+    src = extract("kerneldoc_markup.c")
+    assert items(src) == [("doc", "Gadget overview"), ("enum", "gadget_state"), ("struct", "gadget"),
+                          ("typedef", "gadget_fn"), ("function", "gadget_make"),
+                          ("macro", "GADGET_SIZE"), ("macro", "GADGET_MAX"),
+                          ("function", "gadget_undocumented")]
+    assert names(item(src, "gadget")) == ["size", "ops", "ops.run", "state", "flags", "u", "u.a",
+                                          "u.b", "mode"]
+    assert {w[1] for w in warnings(src)} == {"no-return", "param-excess", "param-undescribed"}

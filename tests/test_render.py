@@ -60,9 +60,20 @@ def test_every_fixture_has_a_golden_page():
     ("a *ptr, foo_ and |x| and `tick", "a \\*ptr, foo\\_ and \\|x\\| and \\`tick"),
     ("keep **bold**, *emph*, ``lit`` and :ref:`x`", "keep **bold**, *emph*, ``lit`` and :ref:`x`"),
     ("mail a@b.org and email@example", "mail a@b.org and email@example"),
+    ("see [#f1]_ and [2]_, not a[1]_b", "see [#f1]_ and [2]_, not a[1]_b"),
+    ("not [#f1]_x nor [ #f1]_", "not [#f1]_x nor [ #f1]\\_"),
+    ("%struct pci_slot is refcounted", "\\ ``struct``\\  pci_slot is refcounted"),
+    ("no devm_[un]register() nor sizeof()", "no devm\\_[un]register() nor sizeof()"),
 ])
 def test_inline_conversion(text, expected):
     assert inline_to_rst(text) == expected
+
+
+def test_footnote_references_are_not_plain_prose():
+    """Kept footnote references go through the comment directive (checked)."""
+    from kdocgen.render.prose import is_plain
+    assert not is_plain("github [#f1]_.  Similar")
+    assert is_plain("a list [x] of_ things")
 
 
 def test_literal_blocks_and_code_blocks_pass_through():

@@ -33,7 +33,8 @@ from .allow import DECLARATION_DIRECTIVES, LITERAL_DIRECTIVES, allows_directive
 #: Where kept inline markup may start, by the end-string it needs: inline
 #: literal, role, hyperlink, strong, emphasis, standalone URL.
 _STARTS = (("``", r"``"), ("`", r":[\w.+-]+(?::[\w.+-]+)?:`"), ("`_", r"`"), ("**", r"\*\*"),
-           ("*", r"\*"), ("url", r"\b(?:https?|ftp)://"))
+           ("*", r"\*"), ("url", r"\b(?:https?|ftp)://"),
+           ("[", r"\[(?:#[A-Za-z0-9_.-]*|\*|\d+)\]_"))
 _OPEN_PUNCT = "'\"([{<-/:"
 _PAIRS = {"'": "'", '"': '"', "(": ")", "[": "]", "{": "}", "<": ">"}
 _END_FOLLOW = r"""(?=[\s'")\]}>\-/:.,;!?\\\u2019\u201d\u00bb]|$)"""
@@ -45,6 +46,7 @@ _ENDS = {
     "**": re.compile(r"(?<=[^\s\\])\*\*" + _END_FOLLOW),
     "*": re.compile(r"(?<=[^\s\\*])\*" + _END_FOLLOW),
     "url": re.compile(r"[\s<>`]|$"),
+    "[": re.compile(_END_FOLLOW),
 }
 _LINK_BODY = re.compile(r"[^`<>]*\S <[^<>`\s][^<>`]*>\Z")
 _URL_TAIL = ".,;:!?)]'\""
@@ -92,6 +94,9 @@ def _kept_end(text: str, start: int, token: str, ends: dict[str, _NextMatch]) ->
         while stop > start + len(token) and text[stop - 1] in _URL_TAIL:
             stop -= 1
         return stop if stop > start + len(token) else -1
+    if token.startswith("["):  # a footnote reference, [#name]_ [#]_ [*]_ [1]_
+        end = start + len(token)
+        return end if _starts_markup(text, start, 1) and ends["["].at_or_after(end) == end else -1
     if token.startswith(":"):  # a role: its text starts after the backquote
         if not _starts_markup(text, start, 1) or not _starts_markup(text, start + len(token) - 1, 1):
             return -1
@@ -155,6 +160,12 @@ _UNSAFE_URI = re.compile(
                                if s not in ("http", "https", "ftp", "mailto")), key=len, reverse=True))
     + r"):(?=\S)", re.I)
 ROLE_OF_KIND = {"struct": "c:struct", "union": "c:union", "enum": "c:enum", "typedef": "c:type"}
+#: C keywords: never a name to link (``%struct foo``, ``[un]register()``).
+C_KEYWORDS = frozenset(
+    "auto break case char const continue default do double else enum extern float for goto if "
+    "inline int long register restrict return short signed sizeof static struct switch typedef "
+    "union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic "
+    "_Imaginary _Noreturn _Static_assert _Thread_local".split())
 
 
 def escape(text: str) -> str:
@@ -196,11 +207,13 @@ def highlight_match(match: re.Match) -> str:
         return _guarded(f"``{match.group('pname')}``")
     if match.group("const"):
         name = match.group("cname")
-        if re.fullmatch(r"[A-Za-z_]\w*", name):  # a C name: link it (macro, enumerator...)
+        if re.fullmatch(r"[A-Za-z_]\w*", name) and name not in C_KEYWORDS:  # a C name: link it
             return _guarded(f":c:macro:`{name}`")
         return _guarded(f"``{name}``")
     if match.group("env"):
         return _guarded(f":envvar:`{match.group('ename')}`")
+    if match.group("fname") in C_KEYWORDS:
+        return escape(match.group(0))
     return _guarded(f":c:func:`{match.group('fname')}`")
 
 

@@ -34,10 +34,10 @@ def is_plain(text: str) -> bool:
     for line in text.split("\n"):
         if _RISKY_LINE.search(line):
             return False
-        if "`" not in line:  # roles and hyperlinks need one
+        if "`" not in line and "]_" not in line:  # roles, links and footnote references need one
             continue
         for start, _ in kept_spans(line):
-            if line[start] == ":" or line.startswith("`", start) and not line.startswith("``", start):
+            if line[start] in ":[" or line.startswith("`", start) and not line.startswith("``", start):
                 return False
     return True
 

@@ -32,6 +32,8 @@ def _read_version(app, config) -> None:
 def setup(app):
     """Register the directive and its configuration."""
     app.add_config_value("kerneldoc_srctree", "", "env", [str])
+    app.add_config_value("kerneldoc_verbosity", 1, "env", [int])
+    app.add_config_value("kerneldoc_bin", None, "env")  # the kernel's conf names it; unused
     app.add_config_value("kerneldoc_version", "", "env", [str])
     app.connect("config-inited", _read_version)
     directive = type("KernelDocDirective", (KernelDocDirective,),

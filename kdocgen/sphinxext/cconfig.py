@@ -10,6 +10,7 @@ kdocgen parses its own declarations, to the words that occur in them.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -26,14 +27,21 @@ def teach_c_domain(app, config) -> None:
 
 @contextmanager
 def attributes_used_in(config, text: str) -> Iterator[None]:
-    """While parsing ``text``: only the attribute macros that occur in it."""
+    """While parsing ``text``: only the attribute macros that occur in it
+    (as words; paren attributes followed by ``(``: Sphinx's C parser takes
+    ``__free`` for the start of ``__free_pages``)."""
     saved = config.c_id_attributes, config.c_paren_attributes
-    config.c_id_attributes = [w for w in saved[0] if w in text]
-    config.c_paren_attributes = [w for w in saved[1] if w in text]
+    config.c_id_attributes = [w for w in saved[0] if w in text and _occurs(w, r"(?!\w)", text)]
+    config.c_paren_attributes = [w for w in saved[1] if w in text and _occurs(w, r"\s*\(", text)]
     try:
         yield
     finally:
         config.c_id_attributes, config.c_paren_attributes = saved
+
+
+def _occurs(word: str, after: str, text: str) -> bool:
+    """Whether ``word`` occurs in ``text`` as a word followed by ``after``."""
+    return re.search(r"(?<!\w)" + re.escape(word) + after, text) is not None
 
 
 def narrow_c_objects(app) -> None:
