@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ..kinds import symbol_kind
 from ..model import Section
 from .body import CONTENT, PerlBody, PythonBody
 from .dialect import DEFAULT, Dialect
@@ -207,7 +208,7 @@ def _new_doc(kind: str, identifier: str, raw: str, lineno: int, start: int, end:
     if not kind:
         _not_kernel_doc(raw, lineno, stray, dialect, purpose)
         return None
-    doc = DocComment(kind, identifier, start, end, lineno, purpose, purpose_open=has_mark)
+    doc = DocComment(symbol_kind(kind), identifier, start, end, lineno, purpose, purpose_open=has_mark)
     if not purpose:
         doc.notes.append(Note(lineno, "short-description",
                               f"missing initial short description on line:\n{raw.rstrip()}"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..kinds import SymbolKind
 from ..model import Section
 
 DESCRIPTION, CONTEXT, RETURN, INTRODUCTION = "Description", "Context", "Return", "Introduction"
@@ -40,7 +41,7 @@ class ParamDoc:
 class DocComment:
     """One kernel-doc comment, read but not yet bound to a declaration."""
 
-    kind: str  # function (also macros), struct, union, enum, typedef, var, doc
+    kind: SymbolKind  # function (also macros), struct, union, enum, typedef, var, doc
     name: str
     start: int  # line of "/**"
     end: int  # line of "*/"
