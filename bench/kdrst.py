@@ -67,8 +67,8 @@ def _split_name(arg: str) -> str:
     arg = re.sub(r"\s*\[", "[", arg)
     if "*" in arg:
         arg = re.sub(r"(\*+)\s*", r" \1", arg, count=1)
-    m = re.match(r"^(.*\s+)(.*?\[.*\].*)$", arg)
-    words = [m.group(2)] if m else arg.split()
+    bracketed = _last_bracketed_word(arg)
+    words = [bracketed] if bracketed else arg.split()
     last = words[-1] if words else ""
     bit = re.match(r"^(.*?):(\w+)", last)
     if bit:
@@ -83,10 +83,10 @@ def param_name(entry: str) -> str:
     array suffixes, ``...`` and ``name...`` varargs and bare ``void``.
     """
     arg = entry.strip()
-    if re.search(r"\(.+\)\s*\(", arg):
+    if _group_then(arg, "("):
         m = re.search(r"[^(]+\(\*?\s*([\w\[\]\.]*)\s*\)", arg)
         name = m.group(1) if m else arg
-    elif re.search(r"\(.+\)\s*\[", arg):
+    elif _group_then(arg, "["):
         m = re.search(r"[^(]+\(\s*\*\s*([\w\[\]\.]*?)\s*(\s*\[\s*\w+\s*\]\s*)*\)", arg)
         name = m.group(1) if m else arg
     else:
@@ -247,3 +247,28 @@ class _Parser:
 def parse_rst(text: str) -> list[Item]:
     """Parse kernel-doc ``-rst`` output of one file into items."""
     return _Parser().feed(text.splitlines())
+
+
+def _last_bracketed_word(arg: str) -> str:
+    """The text after the last blank of ``arg`` that still holds a ``[...]``
+    (an array declarator such as ``*name[4]``), or ``""``."""
+    for at in range(len(arg) - 1, 0, -1):
+        if arg[at - 1].isspace() and not arg[at].isspace():
+            tail = arg[at:]
+            if "[" in tail and tail.rfind("]") > tail.find("["):
+                return tail
+    return ""
+
+
+def _group_then(arg: str, opener: str) -> bool:
+    """Whether a non-empty parenthesised group of ``arg`` is followed
+    (blanks aside) by ``opener``: ``(*fn)(`` or ``(*table)[``."""
+    first = arg.find("(")
+    if first < 0:
+        return False
+    close = arg.find(")", first + 2)
+    while close >= 0:
+        if arg[close + 1:].lstrip().startswith(opener):
+            return True
+        close = arg.find(")", close + 1)
+    return False

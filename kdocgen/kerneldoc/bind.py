@@ -25,10 +25,7 @@ from .comment import read_inline_docs
 from .dialect import DEFAULT, Dialect
 from .doccomment import DESCRIPTION, RETURN, DocComment
 
-_VOID_RETURN = re.compile(r"void\s*\w*\s*$")
 _RECORD_KINDS = ("struct", "union")
-_PRIVATE = re.compile(r"/\*\s*private:", re.I)
-_PUBLIC = re.compile(r"/\*\s*public:", re.I)
 _FUNCTION_POINTER = re.compile(r"^(.*?)\s*\(\s*\*\s*\)\s*\(")
 _MACRO_VARIABLE = re.compile(r"^(?:\w+\s+)*?(\w+)\s*\((.*)\)\s*(?:=\s*(.*))?$", re.S)
 _WANTED = {"function": ("function", "macro"), "struct": _RECORD_KINDS, "union": _RECORD_KINDS,
@@ -130,7 +127,7 @@ class Binder:
         """A ``name() - purpose`` comment: a function, a macro, a function
         typedef, or a function pointer (documented as a function)."""
         if symbol.kind == "typedef" and symbol.is_pointer_typedef:
-            if re.search(rf"\(\s*\*\s*{re.escape(symbol.name)}\s*\)", symbol.decl):
+            if f"(*{symbol.name})" in "".join(symbol.decl.split()):
                 return self.pointer_typedef(doc, symbol)
             if symbol.name == doc.name:
                 return self.document(doc, symbol)  # "foo_t - ..." over "typedef int foo_t(int a)"
@@ -311,7 +308,7 @@ class Binder:
                 if name not in names:
                     self.excess(symbol, name, line)
         returns = symbol.kind == "function" or symbol.is_pointer_typedef and doc.kind == "function"
-        if checked and returns and symbol.return_type and not _VOID_RETURN.search(symbol.return_type) \
+        if checked and returns and symbol.return_type and not _returns_void(symbol.return_type) \
                 and not has_return:
             self.warn("no-return", f"No description found for return value of '{symbol.name}'", symbol=symbol.name)
         return replace(symbol, params=params)
@@ -448,9 +445,9 @@ def _public_members(symbol: Symbol, lines: list[str]) -> list[Member]:
     private_from = 0
     for lineno in range(first, min(last, len(lines)) + 1):
         text = lines[lineno - 1]
-        if private_from == 0 and _PRIVATE.search(text):
+        if private_from == 0 and _has_marker(text, "private"):
             private_from = lineno
-        elif private_from and _PUBLIC.search(text):
+        elif private_from and _has_marker(text, "public"):
             hidden.append((private_from, lineno))
             private_from = 0
     if private_from:
@@ -473,3 +470,24 @@ def _doc_block(path: str, doc: DocComment) -> Symbol:
                   decl_span=(doc.start, doc.end), documented=True,
                   sections=[Section(DESCRIPTION, body.rstrip("\n"), doc.name_line + 1)]
                   if doc.sections else [])
+
+
+def _returns_void(return_type: str) -> bool:
+    """Whether a return type is ``void`` (possibly followed by one word, as
+    in ``void __noreturn``), so that no Return: section is expected."""
+    at = return_type.rfind("void")
+    if at < 0:
+        return False
+    rest = return_type[at + 4:].strip()
+    return all(ch.isalnum() or ch == "_" for ch in rest)
+
+
+def _has_marker(text: str, word: str) -> bool:
+    """Whether ``text`` holds a ``/* word:`` comment (any case, spaces allowed
+    after the opening)."""
+    at = text.find("/*")
+    while at >= 0:
+        if text[at + 2:].lstrip()[:len(word) + 1].lower() == word + ":":
+            return True
+        at = text.find("/*", at + 1)
+    return False

@@ -23,9 +23,7 @@ SECTION = re.compile(
     r"\s*\*\s*(@[.\w]+|@\.\.\.|description|context|returns?|notes?|examples?)\s*:([^:].*)?$", re.I)
 CONTENT = re.compile(r"\s*\* ?(.*)")
 END = re.compile(r"\*/")
-_NEW_PARAGRAPH = re.compile(r"^\s*\*\s?\S")
 _BLANK = re.compile(r"\s*\*\s*$")
-_SUSPICIOUS_END = re.compile(r"\s*\*\s*[a-zA-Z_0-9:.]+\*/")
 _LEADING = re.compile(r"\s*")
 SPACES = re.compile(r"\s+")
 
@@ -70,7 +68,7 @@ class _Reader:
         if not END.search(line):
             return False
         self.flush()
-        if _SUSPICIOUS_END.match(line):
+        if _ends_after_a_word(line):
             self.note(lineno, "suspicious-end", f"suspicious ending line: {line.rstrip()}")
         return True
 
@@ -95,7 +93,7 @@ class PerlBody(_Reader):
         self.indent: str | None = None
 
     def line(self, line: str, lineno: int) -> bool:
-        if self.after_blank and _NEW_PARAGRAPH.match(line):
+        if self.after_blank and _starts_text(line):
             # kernel-doc stores the section even when only blank lines
             # followed its heading: "Returns:" then a blank line counts.
             self.doc.add_section(self.section, "".join(self.contents), self.start_line)
@@ -244,3 +242,31 @@ class PythonBody(_Reader):
                 section.body, section.line = body, line
                 return
         self.doc.sections.append(Section(title, body, line))
+
+
+_END_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.")
+
+
+def _starts_text(line: str) -> bool:
+    """Whether a comment line has text right after its star (at most one
+    blank between them): the start of a new paragraph."""
+    rest = line.lstrip()
+    if not rest.startswith("*"):
+        return False
+    rest = rest[1:]
+    if rest[:1].isspace():
+        rest = rest[1:]
+    return bool(rest) and not rest[0].isspace()
+
+
+def _ends_after_a_word(line: str) -> bool:
+    """Whether the comment's closing ``*/`` follows a word on a star line
+    (`` * foo*/``): kernel-doc calls that a suspicious ending line."""
+    rest = line.lstrip()
+    if not rest.startswith("*"):
+        return False
+    rest = rest[1:].lstrip()
+    size = 0
+    while size < len(rest) and rest[size] in _END_WORD_CHARS:
+        size += 1
+    return size > 0 and rest.startswith("*/", size)

@@ -21,17 +21,14 @@ from .dialect import DEFAULT, Dialect
 from .doccomment import (CONTEXT, DESCRIPTION, INTRODUCTION, RETURN, DocComment, Note,  # noqa: F401
                          ParamDoc, store_section)
 
-START = re.compile(r"^/\*\*\s*$")
 _END = re.compile(r"\*/")
 _DOC_BLOCK = re.compile(r"^\s*\*\s*DOC:\s*(.*?)\s*$")
 _DECL_WORD = re.compile(r"\s*\*\s*(\w+)")
 _IDENT_SIMPLE = re.compile(r"^\s*\*\s*([\w\s]+?)(?:\(\w*\))?\s*(?:[-:].*)?$")
-_TYPED = re.compile(r"^(struct|union|enum|typedef)\b\s*(\S*)")
 _IDENT_FUNC = re.compile(r"^\s*\*\s*(?:\w+\s*\*\s*)?(\w+)\s*(?:\(\w*\))?\s*(?:[-:].*)?$")
 _IDENT_FUNC_LOOSE = re.compile(r"^\s*\*\s*(?:\w+\s*\*\s*)?(\w+.*?)(?:\(\w*\))?\s*[-:].*$")
 # 7.x: "struct NAME" (any text after the name), "var NAME", and functions
 # with nothing but "(...)" and the purpose after the name.
-_DATA_7 = re.compile(r"^\s*\*?\s*(struct|union|enum|typedef|var)\b\s*(\w*)")
 _FUNC_7 = re.compile(r"\*\s*(?:\w+\s*\*\s*)?(?:define\s+)?(\w+)\s*(?:\(\w*\))?\s*(?:[-:].*)?$")
 _HAS_WORD = re.compile(r"\*\s*\w")
 _DEFINE_LINE = re.compile(r"\s*#\s*define")
@@ -49,7 +46,7 @@ def find_comments(lines: list[str], dialect: Dialect = DEFAULT) -> tuple[list[Do
     index = 0
     total = len(lines)
     while index < total:
-        if not START.match(lines[index]):
+        if not opens_doc(lines[index]):
             index += 1
             continue
         name_index = index + 1
@@ -84,7 +81,7 @@ def _declaration_read(lines: list[str], doc: DocComment, index: int) -> int:
     depth = 0
     while index < len(lines):
         line = lines[index]
-        if START.match(line):
+        if opens_doc(line):
             if doc.kind in ("struct", "union", "enum"):
                 index = _comment_end(lines, index + 1) + 1
             else:
@@ -175,15 +172,15 @@ def _identifier(raw: str, lineno: int, start: int, end: int, stray: list[Note],
     simple = _IDENT_SIMPLE.match(raw)
     if simple:
         identifier = simple.group(1)
-    typed = _TYPED.match(identifier)
+    typed = _typed_name(identifier, _TYPED_KINDS, whole_word=False)
     kind = ""
     if typed:
-        kind, identifier = typed.group(1), typed.group(2)
+        kind, identifier = typed
     else:
         func = _IDENT_FUNC.match(raw) or _IDENT_FUNC_LOOSE.match(raw)
         if func:
             kind = "function"
-            identifier = re.sub(r"^define\s+", "", func.group(1))
+            identifier = _without_define(func.group(1))
     return _new_doc(kind, identifier.rstrip(), raw, lineno, start, end, stray, dialect)
 
 
@@ -191,9 +188,9 @@ def _identifier_7(raw: str, lineno: int, start: int, end: int, stray: list[Note]
                   dialect: Dialect) -> DocComment | None:
     """7.x: parse the identifier line; None (with a note) when it is not kernel-doc."""
     kind, identifier = "", ""
-    data = _DATA_7.search(raw)
-    if data and (data.group(1) != "var" or dialect.var_comments):
-        kind, identifier = data.groups()
+    data = _typed_name(_after_star(raw), _DATA_KINDS_7, whole_word=True)
+    if data and (data[0] != "var" or dialect.var_comments):
+        kind, identifier = data
     else:
         func = _FUNC_7.search(raw)
         if func:
@@ -220,9 +217,7 @@ def _new_doc(kind: str, identifier: str, raw: str, lineno: int, start: int, end:
 
 _INLINE_ONELINE = re.compile(r"^\s*/\*\*\s*(@[\w\s]+):\s*(.*?)\s*\*/\s*$")
 _INLINE_ONELINE_7 = re.compile(r"^\s*/\*\*\s*(@\s*\w[\w.]*\s*):\s*(.*?)\s*\*/\s*$")  # also "@outer.inner"
-_INLINE_START = re.compile(r"^\s*/\*\*\s*$")
 _INLINE_NAME = re.compile(r"\s*\*\s*(@\s*\w[\w.]*\s*):(.*)")
-_INLINE_END = re.compile(r"^\s*\*/\s*$")
 
 
 def read_inline_docs(doc: DocComment, lines: list[str], first: int, last: int,
@@ -238,7 +233,7 @@ def read_inline_docs(doc: DocComment, lines: list[str], first: int, last: int,
                 doc.add_section(one.group(1).strip(), one.group(2) + "\n", index + 1)
             index += 1
             continue
-        if _INLINE_START.match(line):
+        if line.strip() == "/**":
             index = _inline_block(doc, lines, index + 1, last)
             continue
         index += 1
@@ -249,7 +244,7 @@ def _inline_block(doc: DocComment, lines: list[str], index: int, last: int) -> i
     contents: list[str] = []  # the text since the last line holding more than blanks
     while index < len(lines):
         line = lines[index].expandtabs(8)
-        if _INLINE_END.match(line):
+        if line.strip() == "*/":
             if title and contents and contents != ["\n"]:
                 doc.add_section(title, "".join(contents), line_of_title)
             return index + 1
@@ -294,7 +289,7 @@ def plain_comment_above(lines: list[str], line: int, limit: int = 60) -> str:
     first = index
     while first >= 0 and "/*" not in lines[first] and index - first < limit:
         first -= 1
-    if first < 0 or "/*" not in lines[first] or START.match(lines[first]):
+    if first < 0 or "/*" not in lines[first] or opens_doc(lines[first]):
         return ""
     opening = lines[first]
     if opening[:opening.index("/*")].strip():
@@ -304,3 +299,47 @@ def plain_comment_above(lines: list[str], line: int, limit: int = 60) -> str:
     if "Copyright" in joined or "SPDX-License-Identifier" in joined:
         return ""  # the file's header, not a comment on this declaration
     return joined
+
+
+_TYPED_KINDS = ("struct", "union", "enum", "typedef")
+_DATA_KINDS_7 = (*_TYPED_KINDS, "var")
+
+
+def opens_doc(line: str) -> bool:
+    """Whether a line opens a kernel-doc comment: ``/**`` alone, from column 0."""
+    return line.startswith("/**") and not line[3:].strip()
+
+
+def _word_at_start(text: str) -> str:
+    """The identifier characters ``text`` starts with."""
+    size = 0
+    while size < len(text) and (text[size].isalnum() or text[size] == "_"):
+        size += 1
+    return text[:size]
+
+
+def _after_star(raw: str) -> str:
+    """A comment line without its leading blanks, one star and the blanks after it."""
+    rest = raw.lstrip()
+    return rest[1:].lstrip() if rest.startswith("*") else rest
+
+
+def _typed_name(text: str, kinds: tuple[str, ...], whole_word: bool) -> tuple[str, str] | None:
+    """``(kind, name)`` when ``text`` starts with one of ``kinds`` as a word;
+    the name is the next identifier (``whole_word``) or the next run of
+    non-blank characters."""
+    kind = _word_at_start(text)
+    if kind not in kinds:
+        return None
+    rest = text[len(kind):].lstrip()
+    if whole_word:
+        return kind, _word_at_start(rest)
+    words = rest.split(None, 1)
+    return kind, words[0] if words else ""
+
+
+def _without_define(name: str) -> str:
+    """A macro's identifier line without its leading ``define`` word."""
+    if name.startswith("define") and name[6:7].isspace():
+        return name[6:].lstrip()
+    return name
