@@ -1,0 +1,330 @@
+"""Declaration text for kernel-doc's man synopses.
+
+kernel-doc does not print declarations as written: it gathers the lines
+after a comment into one line (inline member comments left out), drops
+comments, attributes and private members, unwraps ``struct_group()`` and a
+few declaration macros, then lays members out one per line, indented by
+nesting level.  :func:`struct_definition` rebuilds that text from the source
+lines; :func:`function_args` gives each function parameter as kernel-doc
+prints it in a synopsis.
+"""
+
+from __future__ import annotations
+
+from ..model import Symbol
+from .manmembers import member_names, squeeze_first
+from .mansubst import drop_attributes, drop_comments, drop_private, expand_member_macros, unwrap_groups
+
+_BLANKS = " \t\n\r\f\v"
+
+
+def function_args(symbol: Symbol) -> list[str]:
+    """The parameters of a function's declaration as kernel-doc prints them
+    (comments dropped, blanks squeezed), one per parameter of ``symbol``."""
+    args = _argument_texts(symbol.decl, symbol.name)
+    if len(args) != len(symbol.params):
+        args = [_composed(p.type, p.name) for p in symbol.params]
+    return [_normal_arg(a) for a in args]
+
+
+#: words kernel-doc drops from the start of a prototype, in its order
+_LEADING_WORDS = ("static", "extern", "asmlinkage", "inline", "__inline__", "__inline", "__always_inline",
+                  "noinline", "__FORTIFY_INLINE")
+#: words it drops wherever they first occur (with the spaces after them)
+_ANY_WORDS = ("__init", "__init_or_module", "__deprecated", "__flatten", "__meminit", "__must_check",
+              "__weak", "__sched")
+#: annotations with arguments it drops (with the spaces after them)
+_CALLS = ("__printf", "__alloc_size", "__realloc_size", "__diagnose_as", "__attribute__")
+
+
+def function_return_type(symbol: Symbol) -> str:
+    """The return type kernel-doc prints for a function (annotations such as
+    ``__iomem`` kept, storage words and ``__init``-like markers dropped)."""
+    if symbol.kind == "macro" or symbol.decl.lstrip().startswith("#"):
+        return ""
+    at = symbol.decl.find(symbol.name + "(")
+    if at < 0:
+        at = symbol.decl.find(symbol.name)
+    if at < 0:
+        return symbol.return_type
+    text = symbol.decl[:at]
+    for word in _LEADING_WORDS:
+        if text.startswith(word + " "):
+            text = text[len(word):].lstrip(" ")
+    for word in _ANY_WORDS:
+        text = _drop_word(text, word)
+    text = text.replace("_noprof", "", 1)
+    for call in _CALLS:
+        text = _drop_call(text, call)
+    text = _drop_word(text, "__attribute_const__")
+    return text.strip(_BLANKS)
+
+
+def _drop_word(text: str, word: str) -> str:
+    """The first ``word`` followed by spaces removed with the spaces."""
+    at = text.find(word + " ")
+    if at < 0:
+        return text
+    end = at + len(word)
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return text[:at] + text[end:]
+
+
+def _drop_call(text: str, name: str) -> str:
+    """The first ``name(...)`` followed by spaces removed with the spaces."""
+    at = text.find(name)
+    while at >= 0:
+        open_ = _skip(text, at + len(name))
+        if text.startswith("(", open_):
+            depth, end = 0, open_
+            while end < len(text):
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                end += 1
+                if depth == 0:
+                    break
+            if depth == 0 and end < len(text) and text[end] in _BLANKS:
+                return text[:at] + text[_skip(text, end):]
+        at = text.find(name, at + 1)
+    return text
+
+
+def _skip(text: str, at: int) -> int:
+    """The first position from ``at`` that is not a blank."""
+    while at < len(text) and text[at] in _BLANKS:
+        at += 1
+    return at
+
+
+def _composed(ctype: str, name: str) -> str:
+    """``type name`` (a function pointer's name goes inside ``(*)``)."""
+    if "(*)" in ctype:
+        return ctype.replace("(*)", f"(*{name})", 1)
+    if not ctype:
+        return name
+    return ctype + name if ctype.endswith("*") else f"{ctype} {name}"
+
+
+def _argument_texts(decl: str, name: str) -> list[str]:
+    """The comma-separated arguments between the parentheses after ``name``."""
+    start = decl.find(name + "(")
+    if start < 0:
+        start = decl.find(name)
+        start = decl.find("(", start) if start >= 0 else -1
+    else:
+        start += len(name)
+    if start < 0:
+        return []
+    args, depth, piece = [], 0, []
+    for ch in decl[start + 1:]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        if ch == "," and depth == 0:
+            args.append("".join(piece))
+            piece = []
+        else:
+            piece.append(ch)
+    last = "".join(piece)
+    if args or last.strip():
+        args.append(last)
+    return args
+
+
+def _squeeze(text: str) -> str:
+    """Every run of two or more blanks made one space."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] in _BLANKS and i + 1 < len(text) and text[i + 1] in _BLANKS:
+            while i < len(text) and text[i] in _BLANKS:
+                i += 1
+            out.append(" ")
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def _normal_arg(arg: str) -> str:
+    """One argument as kernel-doc keeps it for the synopsis."""
+    first, last = arg.find("/*"), arg.rfind("*/")
+    if first >= 0 and last > first:
+        arg = arg[:first] + arg[last + 2:]
+    arg = squeeze_first(arg.strip(_BLANKS))
+    if not _is_function_pointer(arg):
+        arg = _tight(arg, ":", both=True)
+        arg = _tight(arg, "[", both=False)
+    return _squeeze(arg)
+
+
+def _is_function_pointer(arg: str) -> bool:
+    """``... ( ... ) (`` : a pointer to function (or a parenthesised declarator)."""
+    open_ = arg.find("(")
+    while open_ >= 0:
+        close = arg.find(")", open_ + 2)
+        while close >= 0:
+            if arg[close + 1:].lstrip(_BLANKS).startswith("("):
+                return True
+            close = arg.find(")", close + 1)
+        open_ = arg.find("(", open_ + 1)
+    return False
+
+
+def _tight(text: str, mark: str, both: bool) -> str:
+    """No blanks before ``mark`` (and after it when ``both``)."""
+    parts = text.split(mark)
+    if len(parts) == 1:
+        return text
+    out = [parts[0].rstrip(_BLANKS)]
+    for i, part in enumerate(parts[1:]):
+        if both:
+            part = part.lstrip(_BLANKS)
+        if i < len(parts) - 2:
+            part = part.rstrip(_BLANKS)
+        out.append(part)
+    return mark.join(out)
+
+
+# -- structs ----------------------------------------------------------------
+
+def gathered_declaration(lines: list[str], after: int) -> str:
+    """The declaration after the comment ending on line ``after`` (1-based),
+    gathered into one line as kernel-doc does, up to its final ``;``."""
+    prototype = ""
+    depth = 0
+    inline = False
+    i = after
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        while not line.startswith(" *") and line.rstrip(_BLANKS).endswith("\\") and i < len(lines):
+            line = line.rstrip(_BLANKS)[:-1] + lines[i]
+            i += 1
+        line = _expand_tabs(line)
+        stripped = line.strip(_BLANKS)
+        if inline:
+            inline = stripped != "*/"
+            continue
+        if stripped.startswith("/**") and stripped.endswith("*/") and "@" in stripped and ":" in stripped:
+            continue
+        if stripped == "/**" or (stripped.startswith("/**") and not stripped[3:].strip(_BLANKS)):
+            inline = True
+            continue
+        text = " ".join(line.replace("\r", "\n").split("\n")).strip(_BLANKS)
+        cut = text.find("//")
+        if cut >= 0:
+            text = text[:cut]
+        if text.startswith("#"):
+            text += ";"
+        while True:
+            stop = min((p for p in (text.find("{"), text.find("}"), text.find(";")) if p >= 0), default=-1)
+            if stop < 0:
+                prototype += text
+                break
+            if prototype:
+                prototype += " "
+            prototype += text[:stop + 1]
+            mark = text[stop]
+            depth += {"{": 1, "}": -1}.get(mark, 0)
+            text = text[stop + 1:]
+            if mark == ";" and depth == 0:
+                return prototype
+    return prototype
+
+
+def _expand_tabs(line: str) -> str:
+    """Tabs as spaces to the next multiple of eight columns."""
+    return line.expandtabs(8) if "\t" in line else line
+
+
+def struct_members_text(prototype: str) -> str:
+    """The text between a struct's outer braces, cleaned as kernel-doc does
+    for display (private members, comments, attributes, macros)."""
+    first, last = prototype.find("{"), prototype.rfind("}")
+    if first < 0 or last <= first:
+        return ""
+    members = prototype[first + 1:last]
+    members = drop_private(members)
+    members = drop_comments(members)
+    members = drop_attributes(members)
+    members = unwrap_groups(members)
+    return expand_member_macros(members)
+
+
+def struct_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[str]]:
+    """The member lines kernel-doc shows in a struct's synopsis (one per
+    member, indented by a tab per nesting level plus one) and the member
+    names it lists, in order."""
+    members = struct_members_text(gathered_declaration(lines, symbol.comment_span[1]))
+    return lay_out(members), member_names(members)
+
+
+def lay_out(members: str) -> str:
+    """Members one per line, indented by nesting level."""
+    text = "".join(ch + "\n" if ch in "{;" else ch for ch in members)
+    text = _close_braces(text)
+    text = _split_anonymous_enums(text)
+    out = []
+    level = 1
+    for clause in text.split("\n"):
+        clause = squeeze_first(clause.strip(_BLANKS))
+        if not clause:
+            continue
+        if "}" in clause and level > 1:
+            level -= 1
+        if not clause.startswith("#"):
+            out.append("\t" * level)
+        out.append("\t" + clause + "\n")
+        if "{" in clause and "}" not in clause:
+            level += 1
+    return "".join(out)
+
+
+def _close_braces(text: str) -> str:
+    """``}`` then blanks then ``;`` made ``};``."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "}":
+            j = i + 1
+            while j < len(text) and text[j] in _BLANKS:
+                j += 1
+            if j > i + 1 and j < len(text) and text[j] == ";":
+                out.append("};")
+                i = j + 1
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def _split_anonymous_enums(text: str) -> str:
+    """In ``enum {`` bodies, a line break after every comma not followed by one."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("enum", i):
+            j = i + 4
+            while j < len(text) and text[j] in _BLANKS:
+                j += 1
+            if j > i + 4 and j < len(text) and text[j] == "{":
+                end = text.find("}", j)
+                end = len(text) if end < 0 else end + 1
+                body = _break_commas(text[j:end])
+                out.append(text[i:j] + body)
+                i = end
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def _break_commas(body: str) -> str:
+    """A newline after each comma that is not the last character nor before one."""
+    out = []
+    for k, ch in enumerate(body):
+        out.append(ch)
+        if ch == "," and k + 1 < len(body) and body[k + 1] != "\n":
+            out.append("\n")
+    return "".join(out)
