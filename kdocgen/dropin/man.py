@@ -16,7 +16,7 @@ from typing import Sequence
 
 from ..kerneldoc.dialect import Dialect
 from ..model import Member, SourceFile, Symbol
-from .mandecl import function_args, function_return_type, struct_parts
+from .mandecl import function_args, function_parts, function_return_type, struct_parts
 from .mantext import highlight_lines
 
 #: kernel-doc's text for a parameter or member without a description
@@ -157,16 +157,18 @@ class _Page:
         name = symbol.name
         self.th(symbol, name, (name, "Kernel Hacker's Manual"))
         self.emit(f".SH NAME\n{name} \\- {symbol.purpose}\n.SH SYNOPSIS\n")
-        return_type = function_return_type(symbol)
+        parts = function_parts(self.lines, symbol) if symbol.kind in ("function", "macro") else None
+        if parts is None:
+            parts = function_return_type(symbol), [(p.name, a) for p, a in zip(symbol.params, function_args(symbol))]
+        return_type, params = parts
         if return_type:
             self.emit(f'.B "{return_type}" {name}\n')
         else:
             self.emit(f'.B "{name}\n')
-        args = function_args(symbol)
-        for i, (param, arg) in enumerate(zip(symbol.params, args)):
+        for i, (_name, arg) in enumerate(params):
             opening = "(" if i == 0 else ""
-            post = ");" if i == len(args) - 1 else ","
-            pointer = _function_pointer(arg)
+            post = ");" if i == len(params) - 1 else ","
+            pointer = _function_pointer(arg, self.python)
             if pointer is not None:
                 lead = '"' if self.python else ""
                 self.emit(f'{lead}.BI "{opening}{pointer[0]}" " ") ({pointer[1]}){post}"\n')
@@ -174,11 +176,12 @@ class _Page:
                 if arg and arg[-1] != "*":
                     arg += " "
                 self.emit(f'.BI "{opening}{arg}"  "{post}"\n')
-        if symbol.params:
+        if params:
             self.emit(".SH ARGUMENTS\n")
-        for param in symbol.params:
-            self.emit(f'.IP "{param.name}" 12\n')
-            self.text(_describe(param))
+        described = {p.name: p for p in symbol.params}
+        for pname, _arg in params:
+            self.emit(f'.IP "{pname}" 12\n')
+            self.text(_describe(described.get(pname.split("[")[0]), pname))
         self.sections(symbol, upper=True)
 
     def enum(self, symbol: Symbol) -> None:
@@ -192,7 +195,7 @@ class _Page:
         self.emit(".SH Constants\n")
         for param in symbol.params:
             self.emit(f'.IP "{param.name}" 12\n')
-            self.text(_describe(param))
+            self.text((param.raw_desc or param.desc) if param.desc else UNDESCRIBED)
         self.sections(symbol)
 
     def struct(self, symbol: Symbol) -> None:
@@ -263,28 +266,32 @@ def _is_function_typedef(symbol: Symbol) -> bool:
     return "(" in symbol.decl
 
 
-def _describe(param: Member) -> str:
-    """A parameter's description, or kernel-doc's mark for none."""
-    if param.desc:
-        return param.raw_desc or param.desc
-    if param.name == "..." or param.type == "...":
-        return "variable arguments"
-    if param.name == "void" and param.type in ("", "void"):
+def _describe(param: Member | None, name: str) -> str:
+    """A parameter's description, or kernel-doc's text for none."""
+    if name == "void":
         return "no arguments"
+    if param is not None and param.desc:
+        return param.raw_desc or param.desc
+    if name == "..." or (param is not None and param.type == "..."):
+        return "variable arguments"
     return UNDESCRIBED
 
 
-def _function_pointer(arg: str) -> tuple[str, str] | None:
+def _function_pointer(arg: str, anchored: bool) -> tuple[str, str] | None:
     """``(before, args)`` of an unnamed function pointer type such as
-    ``int (*)(void *)``: the text up to ``(*`` and the argument list; None
-    for any other type."""
+    ``int (*)(void *)``: the text up to ``(*`` (from the last ``(`` before
+    it, or from the start when ``anchored``) and the argument list."""
     star = arg.find("(*")
     while star >= 0:
+        start = arg.rfind("(", 0, star) + 1
+        if anchored and start:
+            return None
         rest = arg[star + 2:].lstrip()
         if rest.startswith(")"):
             rest = rest[1:].lstrip()
             if rest.startswith("(") and ")" in rest:
-                start = arg.rfind("(", 0, star) + 1
                 return arg[start:star + 2], rest[1:rest.index(")")]
+        if anchored:
+            return None
         star = arg.find("(*", star + 1)
     return None

@@ -12,7 +12,7 @@ prints it in a synopsis.
 from __future__ import annotations
 
 from ..model import Symbol
-from .manmembers import member_names, squeeze_first
+from .manmembers import member_names, parameters, squeeze_first
 from .mansubst import drop_attributes, drop_comments, drop_private, expand_member_macros, unwrap_groups
 
 _BLANKS = " \t\n\r\f\v"
@@ -35,6 +35,153 @@ _ANY_WORDS = ("__init", "__init_or_module", "__deprecated", "__flatten", "__memi
               "__weak", "__sched")
 #: annotations with arguments it drops (with the spaces after them)
 _CALLS = ("__printf", "__alloc_size", "__realloc_size", "__diagnose_as", "__attribute__")
+
+
+def gathered_prototype(lines: list[str], after: int) -> str:
+    """A function's prototype after the comment ending on line ``after``
+    (1-based) as kernel-doc gathers it: up to the first ``{``, ``;`` or the
+    ``#define`` line, comments dropped, line breaks made spaces."""
+    prototype = ""
+    i = after
+    while i < len(lines):
+        line = lines[i] + "\n"
+        i += 1
+        while not line.startswith(" *") and line.rstrip(_BLANKS).endswith("\\") and i < len(lines):
+            line = line.rstrip(_BLANKS)[:-1] + lines[i] + "\n"
+            i += 1
+        line = _expand_tabs(line)
+        stripped = line.strip(_BLANKS)
+        if stripped == "/**" or (stripped.startswith("/**") and stripped.endswith("*/") and "@" in stripped):
+            continue
+        cut = line.find("//")
+        if cut >= 0:
+            line = line[:cut]
+        define = _is_define(line)
+        if not (line.startswith("#") and not define):
+            brace = line.find("{")
+            prototype += line if brace < 0 else line[:brace]
+        if "{" in line or define or ";" in line:
+            return _tidy_prototype(prototype)
+    return _tidy_prototype(prototype)
+
+
+def _is_define(line: str) -> bool:
+    """Whether ``line`` holds ``#define`` (blanks allowed after ``#``)."""
+    at = line.find("#")
+    while at >= 0:
+        if line[_skip(line, at + 1):].startswith("define"):
+            return True
+        at = line.find("#", at + 1)
+    return False
+
+
+def _tidy_prototype(text: str) -> str:
+    """Comments dropped, line breaks made spaces, leading blanks dropped,
+    ``type (*name)`` made ``type name``."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("/*", i):
+            close = text.find("*/", i + 2)
+            if close >= 0:
+                i = close + 2
+                continue
+        out.append(text[i])
+        i += 1
+    text = "".join(out)
+    parts, i = [], 0
+    while i < len(text):
+        if text[i] in "\r\n":
+            while i < len(text) and text[i] in "\r\n":
+                i += 1
+            parts.append(" ")
+            continue
+        parts.append(text[i])
+        i += 1
+    text = "".join(parts).lstrip(_BLANKS)
+    first = text.split(None, 1)
+    if len(first) == 2 and text[len(first[0]):].lstrip(_BLANKS).startswith("("):
+        head_end = len(text) - len(text[len(first[0]):].lstrip(_BLANKS))
+        rest = text[head_end + 1:].lstrip(_BLANKS)
+        if rest.startswith("*"):
+            close = rest.find(")")
+            name = rest[1:close] if close > 1 else ""
+            if name and not any(ch in _BLANKS for ch in name):
+                text = text[:head_end] + name + rest[close + 1:]
+    return text
+
+
+def function_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[tuple[str, str]]] | None:
+    """A function's return type and its parameters (name, declaration as
+    printed) as kernel-doc reads them from the source; None when the
+    prototype is not one it reads this way."""
+    text = gathered_prototype(lines, symbol.comment_span[1])
+    if "SYSCALL_DEFINE" in text or "TRACE_EVENT" in text or "DEFINE_EVENT" in text:
+        return None
+    text = _strip_markers(text)
+    define = False
+    if text.startswith("#"):
+        rest = text[1:].lstrip(_BLANKS)
+        if rest.startswith("define") and rest[6:7] in tuple(_BLANKS):
+            text, define = rest[6:].lstrip(_BLANKS), True
+    name_end = 0
+    while name_end < len(text) and (text[name_end].isalnum() or text[name_end] in "_~:"):
+        name_end += 1
+    if define and name_end and text[name_end:name_end + 1] in tuple(_BLANKS):
+        return ("", []) if text[:name_end] == symbol.name else None
+    open_ = text.find("(")
+    if open_ < 0:
+        return None
+    head = text[:open_].rstrip(_BLANKS)
+    start = len(head)
+    while start > 0 and (head[start - 1].isalnum() or head[start - 1] in "_~:"):
+        start -= 1
+    name, prefix = head[start:], head[:start]
+    if name != symbol.name:
+        return None
+    return_type = _return_type(prefix)
+    args = _call_arguments(text, open_)
+    if return_type is None or args is None:
+        return None
+    return return_type, parameters(args, ",")
+
+
+def _return_type(prefix: str) -> str | None:
+    """The return type before a function name, as kernel-doc splits it off."""
+    if not prefix:
+        return ""
+    if all(ch.isalnum() or ch == "_" or ch in _BLANKS for ch in prefix):
+        return prefix[:-1] if prefix[-1] in _BLANKS else None
+    typed = prefix.rstrip(_BLANKS)
+    if typed.endswith("*") and all(ch.isalnum() or ch in "_*" or ch in _BLANKS for ch in typed) \
+            and not typed.lstrip(_BLANKS).startswith("*"):
+        return typed
+    return None
+
+
+def _call_arguments(text: str, open_: int) -> str | None:
+    """The text between a prototype's ``(`` and its closing ``)``: up to the
+    last ``)`` before the next ``(``, else up to the last ``)``."""
+    nxt = text.find("(", open_ + 1)
+    window = text[open_ + 1:nxt if nxt >= 0 else len(text)]
+    close = window.rfind(")")
+    if close >= 0:
+        return window[:close]
+    close = text.rfind(")")
+    return text[open_ + 1:close] if close > open_ else None
+
+
+def _strip_markers(text: str) -> str:
+    """The storage words and markers kernel-doc drops from a prototype."""
+    for word in _LEADING_WORDS:
+        if text.startswith(word + " "):
+            text = text[len(word):].lstrip(" ")
+    for word in _ANY_WORDS:
+        text = _drop_word(text, word)
+    text = text.replace("_noprof", "", 1)
+    for call in _CALLS[:-1]:
+        text = _drop_call(text, call)
+    text = _drop_word(text, "__attribute_const__")
+    return _drop_call(text, "__attribute__")
 
 
 def function_return_type(symbol: Symbol) -> str:

@@ -80,7 +80,7 @@ def _split_kept(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _pointer_member(arg: str) -> tuple[str, str, str] | None:
+def _pointer_member(arg: str, extra: str = ".") -> tuple[str, str, str] | None:
     """``type (*name) (args)``: (text through ``(*`` and blanks, name, rest)."""
     open_ = arg.find("(")
     if open_ < 1:
@@ -91,7 +91,7 @@ def _pointer_member(arg: str) -> tuple[str, str, str] | None:
     while i < len(arg) and arg[i] in _BLANKS:
         i += 1
     j = i
-    while j < len(arg) and (_ident(arg[j]) or arg[j] == "."):
+    while j < len(arg) and (_ident(arg[j]) or arg[j] in extra):
         j += 1
     k = j
     while k < len(arg) and arg[k] in _BLANKS:
@@ -217,10 +217,16 @@ def _hide_paren_commas(text: str) -> str:
 def member_names(members: str) -> list[str]:
     """The names kernel-doc lists for a struct, in order ("#..." lines and
     ``{unnamed_struct}``/``{unnamed_union}`` included)."""
-    names: list[str] = []
-    for arg in _hide_paren_commas(flatten(members)).split(";"):
-        names.extend(_arg_names(arg))
-    return names
+    return [name for name, _arg in parameters(flatten(members), ";")]
+
+
+def parameters(text: str, splitter: str) -> list[tuple[str, str]]:
+    """kernel-doc's parameter list of ``text`` (function arguments split at
+    ``,``, struct members at ``;``): (name, declaration as printed) pairs."""
+    out: list[tuple[str, str]] = []
+    for arg in _hide_paren_commas(text).split(splitter):
+        out.extend(_arg_names(arg))
+    return out
 
 
 def squeeze_first(text: str) -> str:
@@ -234,24 +240,48 @@ def squeeze_first(text: str) -> str:
     return text
 
 
-def _arg_names(arg: str) -> list[str]:
-    """The names one ``;``-separated declaration gives."""
+def _drop_pos(arg: str) -> str:
+    """The first `` POS `` or `` POS0 `` argument attribute made one space."""
+    for i in range(len(arg)):
+        if arg[i] in _BLANKS and arg.startswith("POS", i + 1):
+            j = i + 4 + (1 if arg.startswith("0", i + 4) else 0)
+            if j < len(arg) and arg[j] in _BLANKS:
+                return arg[:i] + " " + arg[j + 1:]
+    return arg
+
+
+def _arg_names(arg: str) -> list[tuple[str, str]]:
+    """The names one declaration gives, each with the declaration as printed."""
     first, last = arg.find("/*"), arg.rfind("*/")
     if first >= 0 and last > first:
         arg = arg[:first] + arg[last + 2:]
-    arg = squeeze_first(arg.strip(_BLANKS))
+    arg = squeeze_first(_drop_pos(arg).strip(_BLANKS))
     if not arg:
         return []
     if arg.startswith("#"):
-        return [_param(arg, "")]
+        return [(_param(arg, ""), squeeze(arg))]
     paren = _paren_then(arg)
-    if paren == "(":
-        pointer = _pointer_member(arg.replace("#", ","))
-        name = pointer[1] if pointer else ""
-        return [_param(name, "x")]
-    if paren == "[":
-        return [_param(_array_of_pointers_name(arg), "x")]
-    return _plain_names(arg)
+    if paren:
+        arg = arg.replace("#", ",")
+        name = _pointer_member(arg, "[].")[1] if paren == "(" and _pointer_member(arg, "[].") else \
+            (_array_of_pointers_name(arg) if paren == "[" else "")
+        return [(_param(name, "x"), squeeze(arg))]
+    arg = _tighten(arg)
+    return [(name, squeeze(arg)) for name in _plain_names(arg)]
+
+
+def squeeze(text: str) -> str:
+    """Every run of two or more blanks made one space."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] in _BLANKS and i + 1 < len(text) and text[i + 1] in _BLANKS:
+            while i < len(text) and text[i] in _BLANKS:
+                i += 1
+            out.append(" ")
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
 
 
 def _paren_then(arg: str) -> str:
@@ -290,7 +320,6 @@ def _array_of_pointers_name(arg: str) -> str:
 
 def _plain_names(arg: str) -> list[str]:
     """``type a, *b, c:3`` style declarations."""
-    arg = _tighten(arg)
     args = [a for a in _split_around_commas(arg)]
     head = args[0]
     if "*" in head:
