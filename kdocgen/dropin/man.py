@@ -16,7 +16,8 @@ from typing import Sequence
 
 from ..kerneldoc.dialect import Dialect
 from ..model import Member, SourceFile, Symbol
-from .mandecl import function_args, function_parts, function_return_type, struct_parts
+from .mandecl import (function_args, function_parts, function_return_type, struct_parts,
+                      typedef_function_parts)
 from .mantext import highlight_lines
 
 #: kernel-doc's text for a parameter or member without a description
@@ -109,6 +110,8 @@ class _Page:
         if symbol.kind == "typedef" and symbol.params and not self.python and _is_function_typedef(symbol):
             writer = self.function
         writer(symbol)
+        if not self.out:
+            return ""
         if self.python:
             self.see_also(symbol)
         return "".join(self.out)
@@ -134,6 +137,26 @@ class _Page:
         else:
             self.emit(f'.TH "{perl_title}" 9 "{perl_manual[0]}" "{date}" "{perl_manual[1]}" LINUX\n')
 
+    def purpose(self, symbol: Symbol) -> str:
+        """The short description; the Perl tool starts it with a space when
+        it begins on the line after the identifier."""
+        if self.python or not symbol.purpose:
+            return symbol.purpose
+        index = symbol.comment_span[0]
+        line = self.lines[index] if 0 <= index < len(self.lines) else ""
+        marks = [k for k in (line.find("-"), line.find(":")) if k >= 0]
+        if marks and not line[min(marks) + 1:].strip():
+            return " " + symbol.purpose
+        return symbol.purpose
+
+    def typedef_comment(self, symbol: Symbol) -> bool:
+        """Whether the comment names a typedef (``typedef NAME - ...``)."""
+        if symbol.kind != "typedef":
+            return False
+        index = symbol.comment_span[0]
+        line = self.lines[index] if 0 <= index < len(self.lines) else ""
+        return line.lstrip(" \t*").startswith("typedef")
+
     def module(self) -> str:
         """The Perl tool's module name."""
         return self.options.modulename if self.options.modulename is not None else "Kernel API"
@@ -156,8 +179,9 @@ class _Page:
         """A function or function-like macro."""
         name = symbol.name
         self.th(symbol, name, (name, "Kernel Hacker's Manual"))
-        self.emit(f".SH NAME\n{name} \\- {symbol.purpose}\n.SH SYNOPSIS\n")
-        parts = function_parts(self.lines, symbol) if symbol.kind in ("function", "macro") else None
+        self.emit(f".SH NAME\n{name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\n")
+        parts = typedef_function_parts(self.lines, symbol) if self.typedef_comment(symbol) else \
+            function_parts(self.lines, symbol)
         if parts is None:
             parts = function_return_type(symbol), [(p.name, a) for p, a in zip(symbol.params, function_args(symbol))]
         return_type, params = parts
@@ -188,27 +212,31 @@ class _Page:
         """An enum."""
         name = symbol.name
         self.th(symbol, self.module(), (f"enum {name}", "API Manual"))
-        self.emit(f".SH NAME\nenum {name} \\- {symbol.purpose}\n.SH SYNOPSIS\nenum {name} {{\n")
+        self.emit(f".SH NAME\nenum {name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\nenum {name} {{\n")
         for i, param in enumerate(symbol.params):
             self.emit(f'.br\n.BI "    {param.name}"\n')
             self.emit("\n};\n" if i == len(symbol.params) - 1 else ", \n.br\n")
         self.emit(".SH Constants\n")
         for param in symbol.params:
             self.emit(f'.IP "{param.name}" 12\n')
-            self.text((param.raw_desc or param.desc) if param.desc else UNDESCRIBED)
+            self.text((param.raw_desc or param.desc) if param.desc or param.raw_desc else UNDESCRIBED)
         self.sections(symbol)
 
     def struct(self, symbol: Symbol) -> None:
         """A struct or union."""
         kind, name = symbol.kind, symbol.name
         self.th(symbol, self.module(), (f"{kind} {name}", "API Manual"))
-        self.emit(f".SH NAME\n{kind} {name} \\- {symbol.purpose}\n")
-        definition, names = struct_parts(self.lines, symbol)
+        self.emit(f".SH NAME\n{kind} {name} \\- {self.purpose(symbol)}\n")
+        parts = struct_parts(self.lines, symbol)
+        if parts is None:  # kernel-doc cannot read the declaration: no page
+            self.out.clear()
+            return
+        definition, names = parts
         declaration = definition.replace("\t", "  ").replace("\n", '"\n.br\n.BI "')
         self.emit(f".SH SYNOPSIS\n{kind} {name} {{\n.br\n")
         self.emit(f'.BI "{declaration}\n}};\n.br\n\n')
         self.emit(".SH Members\n")
-        described = {p.name: p for p in symbol.params if p.desc}
+        described = {p.name: p for p in symbol.params if p.desc or p.raw_desc}
         for member in names:
             if member.startswith("#"):
                 continue
@@ -226,7 +254,7 @@ class _Page:
     def typedef(self, symbol: Symbol) -> None:
         """A typedef (not of a function type)."""
         self.th(symbol, self.module(), (symbol.name, "API Manual"))
-        self.emit(f".SH NAME\ntypedef {symbol.name} \\- {symbol.purpose}\n")
+        self.emit(f".SH NAME\ntypedef {symbol.name} \\- {self.purpose(symbol)}\n")
         self.sections(symbol)
 
     def doc(self, symbol: Symbol) -> None:
@@ -238,7 +266,7 @@ class _Page:
     def var(self, symbol: Symbol) -> None:
         """A variable (Python kernel-doc only)."""
         self.th(symbol, self.module(), (symbol.name, "API Manual"))
-        self.emit(f".SH NAME\n{symbol.name} \\- {symbol.purpose}\n.SH SYNOPSIS\n{symbol.decl}\n")
+        self.emit(f".SH NAME\n{symbol.name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\n{symbol.decl}\n")
         if symbol.value:
             self.emit('.SH "Initialization"\n')
             self.text(f"default: {symbol.value}")
@@ -270,7 +298,7 @@ def _describe(param: Member | None, name: str) -> str:
     """A parameter's description, or kernel-doc's text for none."""
     if name == "void":
         return "no arguments"
-    if param is not None and param.desc:
+    if param is not None and (param.desc or param.raw_desc):
         return param.raw_desc or param.desc
     if name == "..." or (param is not None and param.type == "..."):
         return "variable arguments"

@@ -145,6 +145,35 @@ def function_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[tuple[st
     return return_type, parameters(args, ",")
 
 
+def typedef_function_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[tuple[str, str]]] | None:
+    """A function typedef's return type and parameters, as for a function."""
+    text = drop_comments(gathered_declaration(lines, symbol.comment_span[1]))
+    at = text.find("typedef")
+    if at < 0:
+        return None
+    rest = text[at + len("typedef"):]
+    open_ = rest.find("(")
+    end = rest.rfind(");")
+    if open_ < 0 or end < open_:
+        return None
+    inner = rest[open_ + 1:].lstrip(_BLANKS)
+    close = inner.find(")")
+    if inner.startswith("*") and close > 0 and inner[1:close].strip(_BLANKS) == symbol.name:
+        return_type = rest[:open_].strip(_BLANKS)
+        after = inner[close + 1:]
+        args_open = after.find("(")
+        args = after[args_open + 1:after.rfind(");")] if args_open >= 0 else None
+    else:
+        head = rest[:open_].rstrip(_BLANKS)
+        if not head.endswith(symbol.name):
+            return None
+        return_type = head[:len(head) - len(symbol.name)].strip(_BLANKS)
+        args = rest[open_ + 1:end]
+    if args is None:
+        return None
+    return return_type, parameters(args, ",")
+
+
 def _return_type(prefix: str) -> str | None:
     """The return type before a function name, as kernel-doc splits it off."""
     if not prefix:
@@ -180,8 +209,24 @@ def _strip_markers(text: str) -> str:
     text = text.replace("_noprof", "", 1)
     for call in _CALLS[:-1]:
         text = _drop_call(text, call)
+    text = _bucket_params(text)
     text = _drop_word(text, "__attribute_const__")
     return _drop_call(text, "__attribute__")
+
+
+def _bucket_params(text: str) -> str:
+    """``DECL_BUCKET_PARAMS(a, b)`` made ``a, b``."""
+    at = text.find("DECL_BUCKET_PARAMS")
+    if at < 0:
+        return text
+    open_ = _skip(text, at + len("DECL_BUCKET_PARAMS"))
+    close = text.find(")", open_)
+    if not text.startswith("(", open_) or close < 0:
+        return text
+    pieces = [p.strip(_BLANKS) for p in text[open_ + 1:close].split(",")]
+    if len(pieces) != 2 or not all(pieces) or any(ch in _BLANKS for p in pieces for ch in p):
+        return text
+    return text[:at] + f"{pieces[0]}, {pieces[1]}" + text[close + 1:]
 
 
 def function_return_type(symbol: Symbol) -> str:
@@ -401,11 +446,13 @@ def struct_members_text(prototype: str) -> str:
     return expand_member_macros(members)
 
 
-def struct_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[str]]:
+def struct_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[str]] | None:
     """The member lines kernel-doc shows in a struct's synopsis (one per
     member, indented by a tab per nesting level plus one) and the member
     names it lists, in order."""
     members = struct_members_text(gathered_declaration(lines, symbol.comment_span[1]))
+    if not members:
+        return None
     return lay_out(members), member_names(members)
 
 

@@ -331,9 +331,7 @@ def _plain_names(arg: str) -> list[str]:
         while stop < len(head) and head[stop] in _BLANKS:
             stop += 1
         head = head[:star] + " " + head[star:end] + head[stop:]
-    words = head.split()
-    if head[:1] in _BLANKS:
-        words = [""] + words
+    words = _words(head)
     if not words:
         words = [""]
     ctype = " ".join(words[:-1])
@@ -347,6 +345,21 @@ def _plain_names(arg: str) -> list[str]:
         else:
             names.append(_param(param, ctype))
     return [n for n in names if n is not None]
+
+
+def _words(head: str) -> list[str]:
+    """The blank-separated words of a declaration; an array declarator
+    (``name[N - 1]``) stays one word with whatever follows it."""
+    split_at = -1
+    last_open = -1
+    for k, ch in enumerate(head):
+        if ch == "[" and "]" in head[k:]:
+            last_open = k
+    if last_open >= 0:
+        split_at = max((k for k in range(last_open) if head[k] in _BLANKS), default=-1)
+    prefix, last = (head[:split_at + 1], [head[split_at + 1:]]) if split_at >= 0 else (head, [])
+    words = prefix.split()
+    return ([""] if prefix[:1] in _BLANKS else []) + words + last
 
 
 def _tighten(arg: str) -> str:
