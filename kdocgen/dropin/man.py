@@ -72,13 +72,28 @@ def _read_stamp(stamp: str) -> datetime | None:
 
 
 def write_man(source: SourceFile, symbols: Sequence[Symbol], dialect: Dialect, options: ManOptions) -> str:
-    """The ``kernel-doc -man`` output of ``symbols`` (file order) of ``source``."""
+    """The ``kernel-doc -man`` output of ``symbols`` (file order) of ``source``.
+
+    The Python tool (7.x) ends every page with a SEE ALSO list of all the
+    file's documented items, writes that tail even for the items it does not
+    print, and ends the file's output with a blank line; the items are
+    ``source.documented`` there."""
     lines = options.text.split("\n") if options.text is not None else _source_lines(options.path)
+    if not dialect.python:
+        return "".join(_Page(dialect, options, symbols, lines).render(symbol) for symbol in symbols)
+    chosen = {_key(s) for s in symbols}
+    every = source.documented if chosen <= {_key(s) for s in source.documented} else list(symbols)
     parts = []
-    for symbol in symbols:
-        page = _Page(dialect, options, symbols, lines)
-        parts.append(page.render(symbol))
-    return "".join(parts)
+    for symbol in every:
+        page = _Page(dialect, options, every, lines)
+        parts.append(page.render(symbol) if _key(symbol) in chosen else page.tail_only(symbol))
+    out = "".join(parts)
+    return out + "\n" if out else ""
+
+
+def _key(symbol: Symbol) -> tuple[str, str, tuple[int, int]]:
+    """What tells one documented item from another."""
+    return symbol.kind, symbol.name, symbol.comment_span
 
 
 def _source_lines(path: str) -> list[str]:
@@ -101,6 +116,11 @@ class _Page:
         self.symbols = symbols
         self.lines = lines
         self.out: list[str] = []
+
+    def tail_only(self, symbol: Symbol) -> str:
+        """The SEE ALSO tail the Python tool writes for an item it does not print."""
+        self.see_also(symbol)
+        return "".join(self.out)
 
     def render(self, symbol: Symbol) -> str:
         """The page of ``symbol``."""
@@ -180,8 +200,8 @@ class _Page:
         name = symbol.name
         self.th(symbol, name, (name, "Kernel Hacker's Manual"))
         self.emit(f".SH NAME\n{name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\n")
-        parts = typedef_function_parts(self.lines, symbol) if self.typedef_comment(symbol) else \
-            function_parts(self.lines, symbol)
+        parts = typedef_function_parts(self.lines, symbol, self.python) if self.typedef_comment(symbol) else \
+            function_parts(self.lines, symbol, self.python)
         if parts is None:
             parts = function_return_type(symbol), [(p.name, a) for p, a in zip(symbol.params, function_args(symbol))]
         return_type, params = parts
@@ -227,7 +247,7 @@ class _Page:
         kind, name = symbol.kind, symbol.name
         self.th(symbol, self.module(), (f"{kind} {name}", "API Manual"))
         self.emit(f".SH NAME\n{kind} {name} \\- {self.purpose(symbol)}\n")
-        parts = struct_parts(self.lines, symbol)
+        parts = struct_parts(self.lines, symbol, self.python)
         if parts is None:  # kernel-doc cannot read the declaration: no page
             self.out.clear()
             return

@@ -12,7 +12,8 @@ prints it in a synopsis.
 from __future__ import annotations
 
 from ..model import Symbol
-from .manmembers import member_names, parameters, squeeze_first
+from . import manpy
+from .manmembers import member_names, parameters, squeeze, squeeze_first
 from .mansubst import drop_attributes, drop_comments, drop_private, expand_member_macros, unwrap_groups
 
 _BLANKS = " \t\n\r\f\v"
@@ -97,7 +98,11 @@ def _tidy_prototype(text: str) -> str:
             continue
         parts.append(text[i])
         i += 1
-    text = "".join(parts).lstrip(_BLANKS)
+    return _pointer_prototype("".join(parts).lstrip(_BLANKS))
+
+
+def _pointer_prototype(text: str) -> str:
+    """``type (*name)(args)`` made ``type name(args)``."""
     first = text.split(None, 1)
     if len(first) == 2 and text[len(first[0]):].lstrip(_BLANKS).startswith("("):
         head_end = len(text) - len(text[len(first[0]):].lstrip(_BLANKS))
@@ -110,19 +115,24 @@ def _tidy_prototype(text: str) -> str:
     return text
 
 
-def function_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[tuple[str, str]]] | None:
+def function_parts(lines: list[str], symbol: Symbol, python: bool = False
+                   ) -> tuple[str, list[tuple[str, str]]] | None:
     """A function's return type and its parameters (name, declaration as
     printed) as kernel-doc reads them from the source; None when the
     prototype is not one it reads this way."""
-    text = gathered_prototype(lines, symbol.comment_span[1])
+    if python:
+        text = _pointer_prototype(manpy.gathered_prototype(lines, symbol.comment_span[1]))
+    else:
+        text = gathered_prototype(lines, symbol.comment_span[1])
     if "SYSCALL_DEFINE" in text or "TRACE_EVENT" in text or "DEFINE_EVENT" in text:
         return None
-    text = _strip_markers(text)
     define = False
     if text.startswith("#"):
         rest = text[1:].lstrip(_BLANKS)
         if rest.startswith("define") and rest[6:7] in tuple(_BLANKS):
             text, define = rest[6:].lstrip(_BLANKS), True
+    if not define:
+        text = manpy.function_transforms(text) if python else _strip_markers(text)
     name_end = 0
     while name_end < len(text) and (text[name_end].isalnum() or text[name_end] in "_~:"):
         name_end += 1
@@ -145,9 +155,11 @@ def function_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[tuple[st
     return return_type, parameters(args, ",")
 
 
-def typedef_function_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[tuple[str, str]]] | None:
+def typedef_function_parts(lines: list[str], symbol: Symbol, python: bool = False
+                           ) -> tuple[str, list[tuple[str, str]]] | None:
     """A function typedef's return type and parameters, as for a function."""
-    text = drop_comments(gathered_declaration(lines, symbol.comment_span[1]))
+    gather = manpy.gathered_declaration if python else gathered_declaration
+    text = drop_comments(gather(lines, symbol.comment_span[1]))
     at = text.find("typedef")
     if at < 0:
         return None
@@ -307,37 +319,11 @@ def _argument_texts(decl: str, name: str) -> list[str]:
         start += len(name)
     if start < 0:
         return []
-    args, depth, piece = [], 0, []
-    for ch in decl[start + 1:]:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                break
-            depth -= 1
-        if ch == "," and depth == 0:
-            args.append("".join(piece))
-            piece = []
-        else:
-            piece.append(ch)
-    last = "".join(piece)
-    if args or last.strip():
-        args.append(last)
+    close = manpy.call_end(decl, start)
+    args = manpy.arguments(decl[start + 1:close - 1] if close > 0 else decl[start + 1:])
+    if len(args) == 1 and not args[0].strip():
+        return []
     return args
-
-
-def _squeeze(text: str) -> str:
-    """Every run of two or more blanks made one space."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] in _BLANKS and i + 1 < len(text) and text[i + 1] in _BLANKS:
-            while i < len(text) and text[i] in _BLANKS:
-                i += 1
-            out.append(" ")
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
 
 
 def _normal_arg(arg: str) -> str:
@@ -349,7 +335,7 @@ def _normal_arg(arg: str) -> str:
     if not _is_function_pointer(arg):
         arg = _tight(arg, ":", both=True)
         arg = _tight(arg, "[", both=False)
-    return _squeeze(arg)
+    return squeeze(arg)
 
 
 def _is_function_pointer(arg: str) -> bool:
@@ -432,13 +418,18 @@ def _expand_tabs(line: str) -> str:
     return line.expandtabs(8) if "\t" in line else line
 
 
-def struct_members_text(prototype: str) -> str:
+def struct_members_text(prototype: str, python: bool = False) -> str | None:
     """The text between a struct's outer braces, cleaned as kernel-doc does
-    for display (private members, comments, attributes, macros)."""
+    for display (private members, comments, attributes, macros); None when
+    there are no braces."""
+    if python:
+        prototype = manpy.statement_ends(drop_comments(drop_private(prototype)))
     first, last = prototype.find("{"), prototype.rfind("}")
     if first < 0 or last <= first:
-        return ""
+        return None
     members = prototype[first + 1:last]
+    if python:
+        return manpy.struct_transforms(members)
     members = drop_private(members)
     members = drop_comments(members)
     members = drop_attributes(members)
@@ -446,12 +437,13 @@ def struct_members_text(prototype: str) -> str:
     return expand_member_macros(members)
 
 
-def struct_parts(lines: list[str], symbol: Symbol) -> tuple[str, list[str]] | None:
+def struct_parts(lines: list[str], symbol: Symbol, python: bool = False) -> tuple[str, list[str]] | None:
     """The member lines kernel-doc shows in a struct's synopsis (one per
     member, indented by a tab per nesting level plus one) and the member
     names it lists, in order."""
-    members = struct_members_text(gathered_declaration(lines, symbol.comment_span[1]))
-    if not members:
+    gather = manpy.gathered_declaration if python else gathered_declaration
+    members = struct_members_text(gather(lines, symbol.comment_span[1]), python)
+    if members is None:
         return None
     return lay_out(members), member_names(members)
 

@@ -139,7 +139,7 @@ def _tight_commas(arg: str) -> str:
 def _flatten_one(kind: str, body: str, ids: str) -> str:
     """The declarations that replace one nested struct/union."""
     out = []
-    for ident in _split_kept(ids, ","):
+    for ident in _split_kept(ids, ",") or [ids]:
         out.append(f"{kind} {ident}; ")
         for mark in (":", "["):
             if mark in ident:
