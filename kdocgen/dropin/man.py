@@ -127,7 +127,7 @@ class _Page:
         writer = {"function": self.function, "macro": self.function, "enum": self.enum,
                   "struct": self.struct, "union": self.struct, "typedef": self.typedef,
                   "doc": self.doc, "var": self.var}[symbol.kind]
-        if symbol.kind == "typedef" and symbol.params and not self.python and _is_function_typedef(symbol):
+        if symbol.kind == "typedef" and symbol.params and _is_function_typedef(symbol):
             writer = self.function
         writer(symbol)
         if not self.out:
@@ -168,6 +168,11 @@ class _Page:
         if marks and not line[min(marks) + 1:].strip():
             return " " + symbol.purpose
         return symbol.purpose
+
+    def dotted_name(self, symbol: Symbol, name: str) -> bool:
+        """Whether the comment describes ``name`` as ``@name...``."""
+        first, last = symbol.comment_span
+        return any(f"@{name}..." in line for line in self.lines[max(first - 1, 0):last])
 
     def typedef_comment(self, symbol: Symbol) -> bool:
         """Whether the comment names a typedef (``typedef NAME - ...``)."""
@@ -225,7 +230,11 @@ class _Page:
         described = {p.name: p for p in symbol.params}
         for pname, _arg in params:
             self.emit(f'.IP "{pname}" 12\n')
-            self.text(_describe(described.get(pname.split("[")[0]), pname))
+            param = described.get(pname.split("[")[0])
+            if param is not None and param.type == "..." and not self.python and self.dotted_name(symbol, pname):
+                self.text("variable arguments")  # the Perl tool files "@args...:" apart from "args"
+                continue
+            self.text(_describe(param, pname))
         self.sections(symbol, upper=True)
 
     def enum(self, symbol: Symbol) -> None:
