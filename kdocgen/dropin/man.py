@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ..kerneldoc.dialect import Dialect
 from ..model import Member, SourceFile, Symbol
+from . import manpy
 from .mandecl import (function_args, function_parts, function_return_type, struct_parts,
                       typedef_function_parts)
 from .mantext import highlight_lines
@@ -145,8 +146,9 @@ class _Page:
         """A description or section body, highlighted."""
         self.emit(highlight_lines(body, self.python))
 
-    def th(self, symbol: Symbol, perl_title: str, perl_manual: str) -> None:
-        """The ``.TH`` title line."""
+    def th(self, symbol: Symbol, perl_title: str, perl_manual: tuple[str, str]) -> None:
+        """The ``.TH`` title line (for the Perl tool: the title, then the
+        page name and the manual's name)."""
         date = self.options.date
         if self.python:
             module = self.options.modulename
@@ -295,7 +297,8 @@ class _Page:
     def var(self, symbol: Symbol) -> None:
         """A variable (Python kernel-doc only)."""
         self.th(symbol, self.module(), (symbol.name, "API Manual"))
-        self.emit(f".SH NAME\n{symbol.name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\n{symbol.decl}\n")
+        prototype = manpy.gathered_declaration(self.lines, symbol.comment_span[1]) or symbol.decl
+        self.emit(f".SH NAME\n{symbol.name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\n{prototype}\n")
         if symbol.value:
             self.emit('.SH "Initialization"\n')
             self.text(f"default: {symbol.value}")

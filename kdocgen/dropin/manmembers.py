@@ -263,8 +263,8 @@ def _arg_names(arg: str) -> list[tuple[str, str]]:
     paren = _paren_then(arg)
     if paren:
         arg = arg.replace("#", ",")
-        name = _pointer_member(arg, "[].")[1] if paren == "(" and _pointer_member(arg, "[].") else \
-            (_array_of_pointers_name(arg) if paren == "[" else "")
+        pointer = _pointer_member(arg, "[].") if paren == "(" else None
+        name = pointer[1] if pointer else (_array_of_pointers_name(arg) if paren == "[" else "")
         return [(_param(name, "x"), squeeze(arg))]
     arg = _tighten(arg)
     return [(name, squeeze(arg)) for name in _plain_names(arg)]

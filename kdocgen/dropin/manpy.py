@@ -154,7 +154,9 @@ def drop_tokens(text: str, word: str, form: Callable[[list[str]], str] | None = 
 
 def arguments(inner: str) -> list[str]:
     """A call's arguments split at top-level commas, blanks kept."""
-    args, depth, piece = [], 0, []
+    args: list[str] = []
+    piece: list[str] = []
+    depth = 0
     for ch in inner:
         if ch in "([{":
             depth += 1
