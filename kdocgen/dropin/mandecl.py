@@ -423,7 +423,7 @@ def struct_members_text(prototype: str, python: bool = False) -> str | None:
     for display (private members, comments, attributes, macros); None when
     there are no braces."""
     if python:
-        prototype = manpy.statement_ends(drop_comments(drop_private(prototype)))
+        prototype = manpy.trim_private(prototype)
     first, last = prototype.find("{"), prototype.rfind("}")
     if first < 0 or last <= first:
         return None

@@ -220,6 +220,50 @@ def function_transforms(prototype: str) -> str:
     return statement_ends(prototype.replace("_noprof", ""))
 
 
+def trim_private(text: str) -> str:
+    """The tool's reading of a declaration as C tokens: comments dropped,
+    everything from a ``private:`` comment to a ``public:`` one (or to the
+    end of the enclosing braces, whose ``}`` stays) hidden, blanks right
+    before a ``;`` dropped and a ``;`` right before another one dropped."""
+    out: list[str] = []
+    shown = [True]
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if text.startswith("/*", i):
+            close = text.find("*/", i + 2)
+            end = len(text) if close < 0 else close + 2
+            body = text[i + 2:end].lstrip(_BLANKS)
+            if body.startswith("private:"):
+                shown[-1] = False
+            elif body.startswith("public:"):
+                shown[-1] = True
+            i = end
+            continue
+        if ch == "{":
+            shown.append(shown[-1])
+        elif ch == "}":
+            hidden = not shown[-1]
+            if len(shown) > 1:
+                shown.pop()
+            if hidden and shown[-1]:
+                out.append("\t" * (len(shown) - 1) + "}")
+                i += 1
+                continue
+        if ch in _BLANKS:
+            j = i
+            while j < len(text) and text[j] in _BLANKS:
+                j += 1
+            if shown[-1] and not (j < len(text) and text[j] == ";"):
+                out.append(text[i:j])
+            i = j
+            continue
+        if shown[-1] and not (ch == ";" and text.startswith(";", i + 1)):
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def statement_ends(text: str) -> str:
     """Blanks right before a ``;`` dropped, and a ``;`` right after another."""
     out: list[str] = []
