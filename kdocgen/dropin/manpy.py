@@ -207,7 +207,7 @@ def struct_transforms(members: str) -> str:
     members = drop_tokens(members, "__attribute__")
     for name, form in macros:
         members = drop_tokens(members, name, form)
-    return statement_ends(members)
+    return statement_ends(members, keep_directives=True)
 
 
 def function_transforms(prototype: str) -> str:
@@ -264,12 +264,19 @@ def trim_private(text: str) -> str:
     return "".join(out)
 
 
-def statement_ends(text: str) -> str:
-    """Blanks right before a ``;`` dropped, and a ``;`` right after another."""
+def statement_ends(text: str, keep_directives: bool = False) -> str:
+    """Blanks right before a ``;`` dropped, and a ``;`` right after another
+    (with ``keep_directives``, not in ``#...;`` preprocessor lines)."""
     out: list[str] = []
     i = 0
     while i < len(text):
         ch = text[i]
+        if keep_directives and ch == "#":
+            end = text.find(";", i)
+            end = len(text) if end < 0 else end + 1
+            out.append(text[i:end])
+            i = end
+            continue
         if ch in _BLANKS:
             j = i
             while j < len(text) and text[j] in _BLANKS:
