@@ -152,7 +152,7 @@ def function_parts(lines: list[str], symbol: Symbol, python: bool = False
     args = _call_arguments(text, open_)
     if return_type is None or args is None:
         return None
-    return return_type, parameters(args, ",")
+    return return_type, parameters(args, ",", python)
 
 
 def typedef_function_parts(lines: list[str], symbol: Symbol, python: bool = False
@@ -183,7 +183,7 @@ def typedef_function_parts(lines: list[str], symbol: Symbol, python: bool = Fals
         args = rest[open_ + 1:end]
     if args is None:
         return None
-    return return_type, parameters(args, ",")
+    return return_type, parameters(args, ",", python)
 
 
 def _return_type(prefix: str) -> str | None:

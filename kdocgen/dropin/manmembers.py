@@ -220,12 +220,13 @@ def member_names(members: str) -> list[str]:
     return [name for name, _arg in parameters(flatten(members), ";")]
 
 
-def parameters(text: str, splitter: str) -> list[tuple[str, str]]:
+def parameters(text: str, splitter: str, python: bool = False) -> list[tuple[str, str]]:
     """kernel-doc's parameter list of ``text`` (function arguments split at
-    ``,``, struct members at ``;``): (name, declaration as printed) pairs."""
+    ``,``, struct members at ``;``): (name, declaration as printed) pairs.
+    The Python tool (``python``) shows ``[at_least N]`` as ``[static N]``."""
     out: list[tuple[str, str]] = []
     for arg in _hide_paren_commas(text).split(splitter):
-        out.extend(_arg_names(arg))
+        out.extend(_arg_names(arg.replace("[at_least ", "[static ") if python else arg))
     return out
 
 

@@ -223,7 +223,7 @@ def function_transforms(prototype: str) -> str:
 def trim_private(text: str) -> str:
     """The tool's reading of a declaration as C tokens: comments dropped,
     everything from a ``private:`` comment to a ``public:`` one (or to the
-    end of the enclosing braces, whose ``}`` stays) hidden, blanks right
+    end of the enclosing brackets, whose closing one stays) hidden, blanks right
     before a ``;`` dropped and a ``;`` right before another one dropped."""
     out: list[str] = []
     shown = [True]
@@ -240,14 +240,14 @@ def trim_private(text: str) -> str:
                 shown[-1] = True
             i = end
             continue
-        if ch == "{":
+        if ch in "([{":
             shown.append(shown[-1])
-        elif ch == "}":
+        elif ch in ")]}":
             hidden = not shown[-1]
             if len(shown) > 1:
                 shown.pop()
             if hidden and shown[-1]:
-                out.append("\t" * (len(shown) - 1) + "}")
+                out.append("\t" * (len(shown) - 1) + ch)
                 i += 1
                 continue
         if ch in _BLANKS:
