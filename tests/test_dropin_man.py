@@ -127,7 +127,9 @@ REAL_612 = ["include/linux/kref.h", "drivers/dma-buf/dma-buf.c", "include/linux/
             "lib/bitmap.c", "include/linux/skbuff.h"]
 REAL_72 = ["include/linux/kref.h", "drivers/dma-buf/dma-buf.c", "include/linux/dma-buf.h",
            "include/drm/drm_ioctl.h", "mm/util.c", "Documentation/gpu/rfc/i915_vm_bind.h",
-           "arch/x86/include/uapi/asm/sgx.h", "include/linux/list.h", "lib/bitmap.c", "include/linux/skbuff.h"]
+           "arch/x86/include/uapi/asm/sgx.h", "include/linux/list.h", "lib/bitmap.c", "include/linux/skbuff.h",
+           "include/uapi/drm/i915_drm.h", "include/net/page_pool/types.h", "include/crypto/aes.h",
+           "drivers/media/dvb-frontends/af9013.h"]
 
 
 def tree_man(tree: Path, path: str) -> str:
