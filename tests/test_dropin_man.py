@@ -92,6 +92,12 @@ def test_man_date_without_timestamp_uses_now():
     assert man_date_from("not a date", PERL, now=datetime(2025, 7, 1)) == "July 2025"
 
 
+def test_iso_timestamp_read_by_perl_dialect_only():
+    stamp, now = "2024-03-05T10:00:00", datetime(2025, 7, 1)
+    assert man_date_from(stamp, PERL, now=now) == "March 2024"
+    assert man_date_from(stamp, PYTHON, now=now) == "July 2025"
+
+
 def test_modulename_in_title_lines():
     data = (FIXTURES / "docs.c").read_bytes()
     perl = man_of("docs.c", data, PERL, modulename="Widgets")

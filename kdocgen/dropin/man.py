@@ -3,8 +3,10 @@
 :func:`write_man` prints the pages of the given symbols byte for byte as the
 tree's kernel-doc does: the Perl ``scripts/kernel-doc`` of 6.x trees or the
 Python ``tools/docs/kernel-doc`` of 7.x trees, chosen by the dialect.
-Text transforms (highlighting, line handling) live in :mod:`.mantext`, the
-struct synopsis in :mod:`.mandecl`.
+Text transforms (highlighting, line handling) live in :mod:`.mantext` and
+:mod:`.mantables`; declarations as kernel-doc reads them in :mod:`.mandecl`
+(with :mod:`.mansubst` and :mod:`.manmembers`), and where the Python tool
+reads them differently in :mod:`.manpy`.
 """
 
 from __future__ import annotations
@@ -52,20 +54,25 @@ class ManOptions:
 def man_date_from(timestamp: str | None, dialect: Dialect, now: datetime | None = None) -> str:
     """The ``.TH`` date kernel-doc prints: the month and year of
     KBUILD_BUILD_TIMESTAMP when it can be read, else of ``now`` (default: the
-    current local time)."""
-    moment = _read_stamp(timestamp) if timestamp else None
+    current local time).  The Perl tool reads the stamp with ``date -d``
+    (here: the Python tool's forms and ISO 8601), the Python tool only in
+    its own few forms."""
+    moment = _read_stamp(timestamp, iso=not dialect.python) if timestamp else None
     if moment is None:
         moment = now or datetime.now()
     return f"{_MONTHS[moment.month - 1]} {moment.year}"
 
 
-def _read_stamp(stamp: str) -> datetime | None:
-    """KBUILD_BUILD_TIMESTAMP as a date, in the forms the tools accept."""
+def _read_stamp(stamp: str, iso: bool) -> datetime | None:
+    """KBUILD_BUILD_TIMESTAMP as a date, in the forms the tools accept
+    (with ``iso``, also ISO 8601)."""
     for form in _STAMP_FORMATS:
         try:
             return datetime.strptime(stamp.strip(), form)
         except ValueError:
             continue
+    if not iso:
+        return None
     try:
         return datetime.fromisoformat(stamp.strip())
     except ValueError:
