@@ -135,7 +135,9 @@ def read_comment(lines: list[str], first: int, last: int, stray: list[Note],
     block = _DOC_BLOCK.match(raw)
     if block:
         doc = DocComment("doc", block.group(1) or INTRODUCTION, first + 1, last + 1, lineno)
-        body = [_content(line.expandtabs(8)) for line in lines[name_index + 1:last]]
+        # both tools skip a DOC block line that is not comment text (no "*")
+        body = [_content(line.expandtabs(8)) for line in lines[name_index + 1:last]
+                if CONTENT.search(line)]
         doc.sections.append(Section(doc.name, "".join(text + "\n" for text in body), lineno + 1))
         return doc
     identify = _identifier_7 if dialect.python else _identifier
