@@ -43,6 +43,9 @@ class Member:
     depth: int = 0
     line: int = 0
     desc_line: int = 0
+    #: the description as the comment holds it (blank lines and trailing
+    #: blanks kept), for writers that print it line by line like kernel-doc
+    raw_desc: str = ""
 
 
 @dataclass
@@ -52,6 +55,9 @@ class Section:
     title: str
     body: str
     line: int = 0
+    #: the body as the comment holds it (leading blank lines and trailing
+    #: blanks kept), for writers that print it line by line like kernel-doc
+    raw: str = ""
 
 
 @dataclass

@@ -286,7 +286,7 @@ class Binder:
         Description or Return."""
         keep = [s for s in doc.sections if s.body.strip()
                 or not (self.dialect.python and s.title in (DESCRIPTION, RETURN))]
-        return [Section(s.title, _trim(s.body), s.line) for s in keep]
+        return [Section(s.title, _trim(s.body), s.line, raw=s.body) for s in keep]
 
     def describe(self, doc: DocComment, symbol: Symbol, has_return: bool, checked: bool = True) -> Symbol:
         """``symbol`` with the parameter descriptions copied in; (if
@@ -298,7 +298,7 @@ class Binder:
             names.add(param.name)
             found = descs.get(param.name)
             if found is not None:
-                params.append(replace(param, desc=found.desc, desc_line=found.line))
+                params.append(replace(param, desc=found.desc, desc_line=found.line, raw_desc=found.raw))
                 continue
             params.append(param)
             if checked:
@@ -468,7 +468,7 @@ def _doc_block(path: str, doc: DocComment) -> Symbol:
     body = doc.sections[0].body if doc.sections else ""
     return Symbol(kind="doc", name=doc.name, path=path, comment_span=(doc.start, doc.end),
                   decl_span=(doc.start, doc.end), documented=True,
-                  sections=[Section(DESCRIPTION, body.rstrip("\n"), doc.name_line + 1)]
+                  sections=[Section(DESCRIPTION, body.rstrip("\n"), doc.name_line + 1, raw=body)]
                   if doc.sections else [])
 
 

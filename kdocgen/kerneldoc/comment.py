@@ -19,7 +19,7 @@ from ..model import Section
 from .body import CONTENT, PerlBody, PythonBody
 from .dialect import DEFAULT, Dialect
 from .doccomment import (CONTEXT, DESCRIPTION, INTRODUCTION, RETURN, DocComment, Note,  # noqa: F401
-                         ParamDoc, store_section)
+                         ParamDoc, param_name, store_section)
 
 _END = re.compile(r"\*/")
 _DOC_BLOCK = re.compile(r"^\s*\*\s*DOC:\s*(.*?)\s*$")
@@ -132,7 +132,9 @@ def read_comment(lines: list[str], first: int, last: int, stray: list[Note],
     block = _DOC_BLOCK.match(raw)
     if block:
         doc = DocComment("doc", block.group(1) or INTRODUCTION, first + 1, last + 1, lineno)
-        body = [_content(line.expandtabs(8)) for line in lines[name_index + 1:last]]
+        # both tools skip a DOC block line that is not comment text (no "*")
+        body = [_content(line.expandtabs(8)) for line in lines[name_index + 1:last]
+                if CONTENT.search(line)]
         doc.sections.append(Section(doc.name, "".join(text + "\n" for text in body), lineno + 1))
         return doc
     identify = _identifier_7 if dialect.python else _identifier
@@ -231,12 +233,22 @@ def read_inline_docs(doc: DocComment, lines: list[str], first: int, last: int,
         if one:
             if one.group(2):
                 doc.add_section(one.group(1).strip(), one.group(2) + "\n", index + 1)
+                _keep_oneline_raw(doc, one.group(1).strip(), line)
             index += 1
             continue
         if line.strip() == "/**":
             index = _inline_block(doc, lines, index + 1, last)
             continue
         index += 1
+
+
+def _keep_oneline_raw(doc: DocComment, title: str, line: str) -> None:
+    """A one-line member comment's text as kernel-doc keeps it: from the
+    first non-blank after the colon to the last ``*/``, blanks included."""
+    found = doc.params.get(param_name(title)) if title.startswith("@") else None
+    if found is not None:
+        text = line[line.index(":", line.index("@")) + 1:].lstrip()
+        found.raw = text[:text.rfind("*/")] + "\n"
 
 
 def _inline_block(doc: DocComment, lines: list[str], index: int, last: int) -> int:

@@ -35,6 +35,7 @@ class ParamDoc:
 
     desc: str
     line: int
+    raw: str = ""
 
 
 @dataclass
@@ -58,7 +59,7 @@ class DocComment:
 
     def describe(self, name: str, desc: str, line: int) -> None:
         """Store the description of parameter ``name``."""
-        self.params[name] = ParamDoc(desc.strip("\n"), line)
+        self.params[name] = ParamDoc(desc.strip("\n"), line, desc)
         self.described.append((name, line))
 
     def add_section(self, title: str, body: str, line: int) -> None:

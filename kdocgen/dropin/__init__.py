@@ -1,0 +1,1 @@
+"""The kernel-doc-compatible command (kdocgen kernel-doc)."""
