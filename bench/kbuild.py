@@ -145,8 +145,8 @@ def differing(a: list[str], b: list[str], src_a: str, src_b: str) -> tuple[list[
     return sorted(na - nb), sorted(nb - na)
 
 
-def report(ref: dict, cand: dict, work: Path) -> dict:
-    """Print the comparison of the two builds; the figures as a dict."""
+def report(ref: dict, cand: dict, work: Path, names: tuple[str, str] = ("ref", "cand")) -> dict:
+    """Print the comparison of two builds (farms ``src-NAME``); the figures."""
     for label, fig in (("reference", ref), ("candidate", cand)):
         print(f"{label}: status {fig['status']}, {fig['wall']} s wall, {fig['cpu']} s CPU, "
               f"{len(fig['sphinx_warnings'])} Sphinx warnings, "
@@ -159,14 +159,15 @@ def report(ref: dict, cand: dict, work: Path) -> dict:
           f"{len(only_ref)} only reference, {len(only_cand)} only candidate")
     result: dict = {"only_reference": sorted(only_ref), "only_candidate": sorted(only_cand)}
     for kind in ("sphinx_warnings", "kerneldoc_warnings"):
-        a, b = differing(ref[kind], cand[kind], str(work / "src-ref"), str(work / "src-cand"))
+        a, b = differing(ref[kind], cand[kind], str(work / f"src-{names[0]}"),
+                         str(work / f"src-{names[1]}"))
         result[kind] = {"only_reference": a, "only_candidate": b}
         for label, lines in (("only reference", a), ("only candidate", b)):
             for line in lines[:10]:
                 print(f"  {kind} {label}: {line}")
-    for label, names in (("only reference", only_ref), ("only candidate", only_cand)):
-        if names:
-            print(f"  {label}: " + ", ".join(sorted(names)[:15]) + (" ..." if len(names) > 15 else ""))
+    for label, entries in (("only reference", only_ref), ("only candidate", only_cand)):
+        if entries:
+            print(f"  {label}: " + ", ".join(sorted(entries)[:15]) + (" ..." if len(entries) > 15 else ""))
     result["identical"] = not (only_ref or only_cand or any(
         v["only_reference"] or v["only_candidate"] for k, v in result.items()
         if k.endswith("_warnings")))
@@ -183,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sphinxdirs", default="core-api")
     ap.add_argument("--jobs", "-j", type=int, default=1, help="make -j (Sphinx's jobs)")
     ap.add_argument("--scratch", help="build here and keep it (default: a temporary directory)")
+    ap.add_argument("--stock", action="store_true",
+                    help="7.x: also build with the tree's own extension and compare it with "
+                         "bench/kbuild_ext.py running the tree's kernel-doc")
     ap.add_argument("--json", help="write the figures to this file")
     args = ap.parse_args(argv)
     tree = resolve_tree(args.srctree, args.kernel_version)
@@ -200,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         ref = build(tree, work, "ref", ref_kd, args.sphinxdirs, args.jobs, shimmed)
         cand = build(tree, work, "cand", wrapper(candidate, work), args.sphinxdirs, args.jobs, shimmed)
         result = report(ref, cand, work)
+        if args.stock and shimmed:
+            print("\nthe tree's own extension (reference) against bench/kbuild_ext.py (candidate):")
+            stock = build(tree, work, "stock", None, args.sphinxdirs, args.jobs, False)
+            result["stock_against_shim"] = report(stock, ref, work, ("stock", "ref"))
     finally:
         if holder:
             holder.cleanup()

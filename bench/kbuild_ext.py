@@ -19,6 +19,7 @@ from pathlib import Path
 
 from docutils import nodes, statemachine
 from docutils.parsers.rst import Directive, directives
+from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import switch_source_input
 
@@ -83,7 +84,7 @@ class KernelDocCommand(Directive):
         return node.children
 
 
-def setup(app):  # type: ignore[no-untyped-def]
+def setup(app: Sphinx) -> dict:
     """Register the directive and the kernel extension's settings."""
     app.add_config_value("kerneldoc_srctree", None, "env")
     app.add_config_value("kerneldoc_verbosity", 1, "env")
