@@ -46,6 +46,7 @@ ALL_FLAGSETS = ["rst-lineno", "rst", "man", "none-wall", "directive"]
 # a fixed date for the man pages' .TH line (both tools read it), so that a
 # cached reference stays comparable on another day
 TIMESTAMP = "2025-01-01"
+CHUNK = 200
 
 
 @dataclass
@@ -125,7 +126,7 @@ class ReferenceCache:
         if self.path.is_file():
             with gzip.open(self.path, "rt", encoding="utf-8") as fh:
                 self.entries = json.load(fh)
-        self.added = 0
+        self.added = self.saved = 0
 
     def get(self, key: str) -> Outcome | None:
         """The cached outcome, if any."""
@@ -142,11 +143,14 @@ class ReferenceCache:
         self.added += 1
 
     def save(self) -> None:
-        """Write the cache back when something was added."""
-        if self.added:
+        """Write the cache back when something was added since the last save."""
+        if self.added > self.saved:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with gzip.open(self.path, "wt", encoding="utf-8") as fh:
+            part = self.path.with_suffix(".part")
+            with gzip.open(part, "wt", encoding="utf-8") as fh:
                 json.dump(self.entries, fh)
+            part.replace(self.path)
+            self.saved = self.added
 
 
 def first_diff(ref: bytes, cand: bytes, name: str, lines: int) -> str:
@@ -218,7 +222,11 @@ def compare(tree: Path, jobs: list[Job], candidate: list[str], cache: ReferenceC
             cache.put(key, ref)
         return job, ref, run_process(candidate + list(job.args), tree, env)
 
-    triples = parallel(one, jobs, workers, "kdcompat")
+    triples = []
+    for start in range(0, len(jobs), CHUNK):  # the cache is saved as the runs go
+        triples += parallel(one, jobs[start:start + CHUNK], workers)
+        cache.save()
+        print(f"  kdcompat: {len(triples)}/{len(jobs)}", file=sys.stderr, flush=True)
     tallies: dict[str, Tally] = {}
     for job, ref, cand in triples:
         tally_job(tallies.setdefault(job.flagset, Tally()), job, ref, cand, max_diffs, diff_lines)
