@@ -94,8 +94,11 @@ def job_inputs(job: Job) -> list[str]:
 
 
 def reference_identity(tree: Path) -> str:
-    """Hash of the tree's path and kernel-doc code (script and library)."""
-    h = hashlib.sha256(f"{CACHE_VERSION}\n{tree}\n{TIMESTAMP}\n".encode())
+    """Hash of the tree's path, its kernel-doc code (script and library)
+    and what else the reference's output depends on."""
+    # the Perl tool without -sphinx-version asks the sphinx-build on PATH
+    sphinx = shutil.which("sphinx-build") or "no sphinx-build"
+    h = hashlib.sha256(f"{CACHE_VERSION}\n{tree}\n{TIMESTAMP}\n{sphinx}\n".encode())
     script = kernel_doc(tree)
     h.update(script.read_bytes())
     lib = tree / "tools" / "lib" / "python" / "kdoc"
@@ -306,6 +309,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--candidate", help="candidate command line; 'ref' = the tree's kernel-doc")
     ap.add_argument("--inprocess", nargs="?", const=DEFAULT_ENTRY, metavar="MODULE:FUNC",
                     help=f"also call the candidate's Python entry point (default {DEFAULT_ENTRY})")
+    ap.add_argument("--import-path", metavar="DIR",
+                    help="import the in-process entry point from DIR first (another checkout)")
     ap.add_argument("--flagsets", default=",".join(ALL_FLAGSETS),
                     help=f"comma-separated subset of {','.join(ALL_FLAGSETS)}")
     ap.add_argument("--sphinx-version", default=SPHINX_VERSION,
@@ -339,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     tallies, triples = compare(tree, jobs, candidate, cache, args.jobs, args.diffs, args.diff_lines)
     cache.save()
+    if args.import_path:
+        sys.path.insert(0, str(Path(args.import_path).resolve()))
     entry = python_entry(args.inprocess) if args.inprocess else None
     if args.inprocess and entry is None:
         print(f"kdcompat: no in-process entry point {args.inprocess}: skipped", file=sys.stderr)
