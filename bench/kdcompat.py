@@ -28,6 +28,7 @@ import os
 import shlex
 import shutil
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -130,6 +131,7 @@ class ReferenceCache:
             with gzip.open(self.path, "rt", encoding="utf-8") as fh:
                 self.entries = json.load(fh)
         self.added = self.saved = 0
+        self.lock = threading.Lock()
 
     def get(self, key: str) -> Outcome | None:
         """The cached outcome, if any."""
@@ -140,10 +142,11 @@ class ReferenceCache:
 
     def put(self, key: str, outcome: Outcome) -> None:
         """Remember an outcome (bytes kept losslessly as latin-1 text)."""
-        self.entries[key] = {"out": outcome.stdout.decode("latin-1"),
-                             "err": outcome.stderr.decode("latin-1"),
-                             "status": outcome.status, "cpu": outcome.cpu}
-        self.added += 1
+        entry = {"out": outcome.stdout.decode("latin-1"), "err": outcome.stderr.decode("latin-1"),
+                 "status": outcome.status, "cpu": outcome.cpu}
+        with self.lock:
+            self.entries[key] = entry
+            self.added += 1
 
     def save(self) -> None:
         """Write the cache back when something was added since the last save."""
@@ -204,9 +207,10 @@ def build_jobs(tree: Path, files: list[str], flagsets: list[str], perl: bool,
 
 
 def run_environment(tree: Path) -> dict[str, str]:
-    """This environment with the tree as ``srctree`` (as make exports it)
-    and the fixed build timestamp."""
-    return dict(os.environ, srctree=str(tree), KBUILD_BUILD_TIMESTAMP=TIMESTAMP)
+    """This environment with the tree as ``srctree`` (as make exports it),
+    the fixed build timestamp and no Python byte-code files."""
+    return dict(os.environ, srctree=str(tree), KBUILD_BUILD_TIMESTAMP=TIMESTAMP,
+                PYTHONDONTWRITEBYTECODE="1")  # nothing written into the tree
 
 
 def compare(tree: Path, jobs: list[Job], candidate: list[str], cache: ReferenceCache,
