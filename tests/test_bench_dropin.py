@@ -240,3 +240,12 @@ def test_reference_against_itself(fixture: str, request: pytest.FixtureRequest, 
     for name, tally in data["flagsets"].items():
         assert tally["runs"] > 0, name
         assert tally["all_identical"] == tally["runs"], (name, tally["differences"])
+
+
+def test_lineno_markers_become_offsets() -> None:
+    from bench.kbuild_ext import source_lines
+    text = ".. LINENO 10\n.. c:function:: int f(void)\n\n   doc\n.. LINENO 3\nnext\n"
+    lines = source_lines(text, 8, "page.rst:1: f.c")
+    assert list(lines) == [".. c:function:: int f(void)", "", "   doc", "next"]
+    assert [lines.offset(i) for i in range(4)] == [9, 10, 11, 2]
+    assert lines.source(0) == "page.rst:1: f.c"
