@@ -83,12 +83,13 @@ def tree_state(tree: Path) -> dict[str, float]:
 
 
 def classify(stderr: str) -> tuple[list[str], list[str]]:
-    """(Sphinx warnings/errors, kernel-doc warnings) among stderr lines."""
+    """(Sphinx warnings/errors, kernel-doc warnings) among stderr lines
+    (6.x kernel-doc: ``file:line: warning: ...``, 7.x: ``Warning: file:line ...``)."""
     sphinx, kdoc = [], []
     for line in stderr.splitlines():
         if any(mark in line for mark in ("WARNING:", "ERROR:", "CRITICAL:")):
             sphinx.append(line)
-        elif ": warning: " in line or ": error: " in line:
+        elif ": warning: " in line or ": error: " in line or line.startswith(("Warning: ", "Error: ")):
             kdoc.append(line)
     return sphinx, kdoc
 
@@ -126,6 +127,7 @@ def build(tree: Path, work: Path, name: str, kerneldoc: str | None, sphinxdirs: 
     proc = subprocess.run(make, env=env, capture_output=True, text=True, errors="replace")
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    (work / f"stderr-{name}.txt").write_text(proc.stderr)
     sphinx, kdoc = classify(proc.stderr)
     inventories = sorted(out.rglob("objects.inv"))
     entries: set[str] = set()

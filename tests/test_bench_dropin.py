@@ -217,10 +217,12 @@ def test_farm_links_copies_and_replaces(fake_tree: Path, tmp_path: Path) -> None
 def test_warning_classes_and_differences() -> None:
     stderr = ("/s/a.c:3: warning: Function parameter 'x' not described\n"
               "/s/Documentation/core-api/x.rst:5: WARNING: duplicate C declaration\n"
-              "reading sources... [ 50%]\n")
+              "reading sources... [ 50%]\n"
+              "Warning: block/blk-map.c:366 Excess function parameter 'op' description\n")
     sphinx, kdoc = classify(stderr)
     assert sphinx == ["/s/Documentation/core-api/x.rst:5: WARNING: duplicate C declaration"]
-    assert kdoc == ["/s/a.c:3: warning: Function parameter 'x' not described"]
+    assert kdoc == ["/s/a.c:3: warning: Function parameter 'x' not described",
+                    "Warning: block/blk-map.c:366 Excess function parameter 'op' description"]
     assert differing(["/r/a.c:1: w", "/r/b.c:2: w"], ["/c/a.c:1: w"], "/r", "/c") == (["<src>/b.c:2: w"], [])
 
 
