@@ -195,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     shimmed = (tree / "tools" / "docs" / "kernel-doc").is_file()
     candidate = candidate_command(args.candidate, tree)
     before = tree_state(tree)
+    if args.scratch and Path(args.scratch).exists():
+        sys.exit(f"error: {args.scratch} exists: give a new scratch directory")
     if args.scratch:
-        Path(args.scratch).mkdir(parents=True, exist_ok=False)
+        Path(args.scratch).mkdir(parents=True)
     holder = tempfile.TemporaryDirectory(prefix="kdocgen-kbuild-") if not args.scratch else None
     work = Path(args.scratch or (holder.name if holder else "")).resolve()
     try:
