@@ -8,6 +8,8 @@
 #   make parity    compare kdocgen with the tree's own kernel-doc (Perl in 6.x, Python in 7.x)
 #   make bench     CPU-time ratio kdocgen / kernel-doc over the whole tree
 #   make bench-site  make html's cold / no-change / touch / edit cost, Hyper-V and a 400-file site
+#   make bench-dropin  kdocgen-kernel-doc against the tree's kernel-doc, byte for byte
+#                  (DROPIN_ARGS="--candidate ref --sample 50 --jobs 2")
 #   make abi       refresh data/abi/hyperv-debian.json.gz: scan the Debian builds of data/abi/debian-builds.txt
 #
 # KSRC=/path/to/linux uses that kernel tree; by default Debian's
@@ -27,7 +29,7 @@ VERSION_ARGS = $(if $(KVER),--kernel-version $(KVER))
 
 STAMP := $(VENV)/.installed
 
-.PHONY: all test venv parity bench bench-site clean html lint man abi
+.PHONY: all test venv parity bench bench-site bench-dropin clean html lint man abi
 
 all: test
 
@@ -67,6 +69,12 @@ bench: $(STAMP)
 
 bench-site: $(STAMP)
 	$(PY) bench/site_speed.py --json bench/results/site_speed.json $(if $(KSRC),--srctree $(KSRC)) $(BENCH_ARGS)
+
+# The kernel-doc drop-in: stdout, stderr and exit status of kdocgen-kernel-doc
+# against the tree's kernel-doc over the directives' files (bench/kdcompat.py).
+DROPIN_ARGS ?=
+bench-dropin: $(STAMP)
+	$(PY) bench/kdcompat.py --json bench/results/kdcompat.json $(if $(KSRC),--srctree $(KSRC)) $(if $(KVER),--kernel-version $(KVER)) $(DROPIN_ARGS)
 
 # The default ABI dataset: the Hyper-V functions over real Debian kernel builds
 # (packages fetched with apt through a private configuration; per-build results
