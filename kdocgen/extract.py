@@ -99,7 +99,9 @@ def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -
     return start >= 0
 
 
-_NOT_CODE = re.compile(rb"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", re.MULTILINE)
+# Preprocessor lines (matched from the newline before them: the text searched
+# starts with one added), strings and character literals.
+_NOT_CODE = re.compile(rb"\n[ \t]*#(?:[^\n]*\\\n)*[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
 _CONDITIONAL = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b")
 _BRACE_OR_END = re.compile(rb"[{};]")
 
@@ -112,10 +114,10 @@ def unfinished_tail(data: bytes, without_comments: bytes | None = None) -> tuple
     (with ``;``, ``}`` or ``)`` and every brace closed)."""
     if without_comments is None:
         without_comments = blank_comments(data)
-    code = _NOT_CODE.sub(_spaces, without_comments)
+    code = _code_only(without_comments)
     end, depth = _top_level_end(code)
     if depth:  # "#if A / f(a) { / #else / f(b) { / #endif" opens one brace, not two
-        code = _NOT_CODE.sub(_spaces, _first_branches(without_comments))
+        code = _code_only(_first_branches(without_comments))
         end, depth = _top_level_end(code)
     code = code.rstrip()
     if not depth and (not code or code.endswith((b";", b"}", b")"))):
@@ -123,8 +125,15 @@ def unfinished_tail(data: bytes, without_comments: bytes | None = None) -> tuple
     return end, end + len(code[end:]) - len(code[end:].lstrip())
 
 
+def _code_only(text: bytes) -> bytes:
+    """``text`` with preprocessor lines and literals as spaces (same length)."""
+    return _NOT_CODE.sub(_spaces, b"\n" + text)[1:]
+
+
 def _spaces(match: re.Match) -> bytes:
-    return b" " * len(match.group())
+    """Spaces for a match (the newline a preprocessor line's match starts with kept)."""
+    size = match.end() - match.start()
+    return b"\n" + b" " * (size - 1) if match.group()[:1] == b"\n" else b" " * size
 
 
 def _top_level_end(code: bytes) -> tuple[int, int]:

@@ -49,7 +49,7 @@ def find_comments(lines: list[str], dialect: Dialect = DEFAULT) -> tuple[list[Do
     index = 0
     total = len(lines)
     while index < total:
-        if not START.match(lines[index]):
+        if not lines[index].startswith("/**") or not START.match(lines[index]):
             index += 1
             continue
         name_index = index + 1
