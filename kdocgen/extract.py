@@ -103,7 +103,7 @@ def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -
 # starts with one added), strings and character literals.
 _NOT_CODE = re.compile(rb"\n[ \t]*#(?:[^\n]*\\\n)*[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
 _CONDITIONAL = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b")
-_BRACE_OR_END = re.compile(rb"[{};]")
+_BRACE = re.compile(rb"[{}]")
 
 
 def unfinished_tail(data: bytes, without_comments: bytes | None = None) -> tuple[int, int]:
@@ -140,15 +140,21 @@ def _top_level_end(code: bytes) -> tuple[int, int]:
     """Where the last top-level ``;`` or ``}`` of ``code`` ends (or, with
     braces left open, where the declaration opening them starts), and the
     depth of braces left open."""
-    depth, end, open_end = 0, 0, 0
-    for mark in _BRACE_OR_END.finditer(code):
-        if mark.group() == b"{":
+    depth, end, open_end, after = 0, 0, 0, 0  # after: past the previous brace
+    for brace in _BRACE.finditer(code):
+        at = brace.start()
+        if depth == 0:
+            end = max(end, code.rfind(b";", after, at) + 1)
+        if code[at] == 0x7B:  # '{'
             open_end = end if depth == 0 else open_end
             depth += 1
-        elif mark.group() == b"}" and depth:
+        elif depth:
             depth -= 1
         if depth == 0:
-            end = mark.end()
+            end = at + 1
+        after = at + 1
+    if depth == 0:
+        end = max(end, code.rfind(b";", after) + 1)
     return (open_end if depth else end), depth
 
 

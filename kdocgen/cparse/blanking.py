@@ -118,8 +118,9 @@ def _blank_comment(match: re.Match) -> bytes:
 
 def unterminated_comment(source: bytes) -> int:
     """Byte offset of a ``/*`` comment left open at the end, or -1."""
-    if b"/*" not in source:
-        return -1
+    last_open = source.rfind(b"/*")
+    if last_open < 0 or source.find(b"*/", last_open + 2) >= 0:
+        return -1  # every "/*" has a "*/" after it
     last = None
     for last in _LEXEMES.finditer(source):
         pass

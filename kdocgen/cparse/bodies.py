@@ -10,7 +10,7 @@ inside (an ``#ifdef`` may hold half a brace pair).
 
 from __future__ import annotations
 
-from .marks import STRUCTURE, next_mark
+from .marks import BRACES, STRUCTURE, next_mark
 
 _SPACES_BUT_NEWLINE = bytes(0x0A if byte == 0x0A else 0x20 for byte in range(256))
 
@@ -21,7 +21,7 @@ def body_spans(text: bytes) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     depth, head, open_at, pos = 0, 0, 0, 0
     while True:
-        at = next_mark(text, pos, STRUCTURE)
+        at = next_mark(text, pos, BRACES if depth else STRUCTURE)  # inside braces: no ';' needed
         if at < 0:
             return spans
         pos = at + 1

@@ -228,7 +228,9 @@ def _walk_block(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None
             _macro_defined_function(walk, child, nxt)
         elif kind == "ERROR":
             walk.error_lines.append(line_of(child))
-            _recover(walk, child, blanked, level + 1)
+            nxt = children[index + 1] if index + 1 < len(children) else None
+            _recover(walk, child, blanked, level + 1,
+                     nxt if nxt is not None and nxt.type == "compound_statement" else None)
         else:
             _walk_one(walk, child, blanked, level)
 
@@ -469,11 +471,14 @@ def _fragment_parameters(text: str) -> list[Member]:
     return []
 
 
-def _recover(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None:
+def _recover(walk: _Walk, node: Node, blanked: bytes, level: int = 0, body: Node | None = None) -> None:
     """Re-parse an ERROR region on its own (only its bytes are included in
-    the parse, so byte offsets stay the same), and walk what comes out."""
+    the parse, so byte offsets stay the same), and walk what comes out; a
+    ``body`` (``{ ... }``) right after it is included, as the body of the
+    function whose head ends the region."""
+    end = body if body is not None else node
     parser = new_parser()
-    parser.included_ranges = [Range(node.start_point, node.end_point, node.start_byte, node.end_byte)]
+    parser.included_ranges = [Range(node.start_point, end.end_point, node.start_byte, end.end_byte)]
     tree = parser.parse(blanked)
     for child in tree.root_node.named_children:
         if child.type != "ERROR":
