@@ -1,11 +1,13 @@
-"""Blank the inside of function bodies before a whole-file parse.
+"""Blank the inside of function bodies and initializers before a whole-file parse.
 
-tree-sitter spends most of a file's parse in function bodies, which the
-declarations (without their calls) never look into.  :func:`blank_bodies`
-overwrites the inside of each top-level body with spaces (newlines kept, so
-every offset and line stays), where its extent is certain: the ``{`` comes
-after a ``)`` at the top level, the braces balance, and no ``#`` stands
-inside (an ``#ifdef`` may hold half a brace pair).
+tree-sitter spends most of a file's parse in function bodies and tables,
+which the declarations (without their calls) never look into: a variable
+initialized with ``{ ... }`` shows no value.  :func:`blank_bodies`
+overwrites the inside of each top-level body or initializer with spaces
+(newlines kept, so every offset and line stays), where its extent is
+certain: the ``{`` comes after a ``)`` or an ``=`` at the top level, the
+braces balance, and no ``#`` stands inside (an ``#ifdef`` may hold half a
+brace pair).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ _SPACES_BUT_NEWLINE = bytes(0x0A if byte == 0x0A else 0x20 for byte in range(256
 
 
 def body_spans(text: bytes) -> list[tuple[int, int]]:
-    """``(start, end)`` of the inside of each function body of ``text``
-    (comments already blanked) that can be blanked safely."""
+    """``(start, end)`` of the inside of each function body and initializer
+    of ``text`` (comments already blanked) that can be blanked safely."""
     spans: list[tuple[int, int]] = []
     depth, head, open_at, pos = 0, 0, 0, 0
     while True:
@@ -35,7 +37,7 @@ def body_spans(text: bytes) -> list[tuple[int, int]]:
             if depth < 0:
                 return spans  # braces that do not balance: stop here
             if depth == 0:
-                if text[head:open_at].rstrip().endswith(b")") and text.find(b"#", open_at, at) < 0:
+                if text[head:open_at].rstrip().endswith((b")", b"=")) and text.find(b"#", open_at, at) < 0:
                     spans.append((open_at + 1, at))
                 head = pos
         elif depth == 0:  # ';'
@@ -43,8 +45,8 @@ def body_spans(text: bytes) -> list[tuple[int, int]]:
 
 
 def blank_bodies(text: bytes) -> bytes:
-    """``text`` with the inside of its function bodies (:func:`body_spans`)
-    as spaces and newlines."""
+    """``text`` with the inside of its function bodies and initializers
+    (:func:`body_spans`) as spaces and newlines."""
     spans = body_spans(text)
     if not spans:
         return text
