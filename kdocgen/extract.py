@@ -266,15 +266,21 @@ def _failed(path: str, message: str) -> SourceFile:
     return SourceFile(path, diagnostics=[Diagnostic(path, 0, "read-error", message, severity="error")])
 
 
-def _extract_pair(args: tuple[str, str, bool, Dialect]) -> SourceFile:
-    tree, relpath, with_calls, dialect = args
-    return extract_file(tree, relpath, with_calls, dialect=dialect)
+def _extract_pair(args: tuple[str, str, bool, Dialect, bool]) -> SourceFile:
+    tree, relpath, with_calls, dialect, undocumented = args
+    source = extract_file(tree, relpath, with_calls, dialect=dialect)
+    if not undocumented:
+        source.symbols = source.documented
+    return source
 
 
 def extract_many(tree: str | os.PathLike, relpaths: Iterable[str], jobs: int = 1,
-                 with_calls: bool = False, dialect: Dialect = DEFAULT) -> Iterator[SourceFile]:
-    """Extract files in order, in ``jobs`` worker processes when above 1."""
-    items = [(str(tree), p, with_calls, dialect) for p in relpaths]
+                 with_calls: bool = False, dialect: Dialect = DEFAULT,
+                 undocumented: bool = True) -> Iterator[SourceFile]:
+    """Extract files in order, in ``jobs`` worker processes when above 1;
+    without ``undocumented``, only the documented symbols are kept (less
+    to send back from the workers)."""
+    items = [(str(tree), p, with_calls, dialect, undocumented) for p in relpaths]
     if jobs <= 1 or len(items) < 8:
         for item in items:
             yield _extract_pair(item)
