@@ -91,8 +91,9 @@ def _bad_out(out: str, command: str) -> bool:
     return problem is not None
 
 
-def _sources(args, command: str):
-    """The extracted FILEs of a command, in order (None when none given)."""
+def _sources(args, command: str, undocumented: bool = True):
+    """The extracted FILEs of a command, in order (None when none given);
+    without ``undocumented``, their documented symbols only."""
     from .extract import extract_many
     files = _files(args)
     if not files:
@@ -100,13 +101,13 @@ def _sources(args, command: str):
         return None
     tree = _tree(args, files)
     return extract_many(tree, _relative(tree, files), jobs=args.jobs or os.cpu_count() or 1,
-                        dialect=_dialect(args, tree))
+                        dialect=_dialect(args, tree), undocumented=undocumented)
 
 
 def cmd_json(args) -> int:
     """kdocgen json: print the documented items of FILEs as one JSON object."""
     from .jsonout import write_json
-    sources = _sources(args, "json")
+    sources = _sources(args, "json", undocumented=args.all)
     if sources is None:
         return 2
     errors = 0

@@ -99,9 +99,11 @@ def _check_unterminated(path: str, data: bytes, diagnostics: list[Diagnostic]) -
     return start >= 0
 
 
-_NOT_CODE = re.compile(rb"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", re.MULTILINE)
+# Preprocessor lines (matched from the newline before them: the text searched
+# starts with one added), strings and character literals.
+_NOT_CODE = re.compile(rb"\n[ \t]*#(?:[^\n]*\\\n)*[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
 _CONDITIONAL = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b")
-_BRACE_OR_END = re.compile(rb"[{};]")
+_BRACE = re.compile(rb"[{}]")
 
 
 def unfinished_tail(data: bytes, without_comments: bytes | None = None) -> tuple[int, int]:
@@ -112,10 +114,10 @@ def unfinished_tail(data: bytes, without_comments: bytes | None = None) -> tuple
     (with ``;``, ``}`` or ``)`` and every brace closed)."""
     if without_comments is None:
         without_comments = blank_comments(data)
-    code = _NOT_CODE.sub(_spaces, without_comments)
+    code = _code_only(without_comments)
     end, depth = _top_level_end(code)
     if depth:  # "#if A / f(a) { / #else / f(b) { / #endif" opens one brace, not two
-        code = _NOT_CODE.sub(_spaces, _first_branches(without_comments))
+        code = _code_only(_first_branches(without_comments))
         end, depth = _top_level_end(code)
     code = code.rstrip()
     if not depth and (not code or code.endswith((b";", b"}", b")"))):
@@ -123,23 +125,36 @@ def unfinished_tail(data: bytes, without_comments: bytes | None = None) -> tuple
     return end, end + len(code[end:]) - len(code[end:].lstrip())
 
 
+def _code_only(text: bytes) -> bytes:
+    """``text`` with preprocessor lines and literals as spaces (same length)."""
+    return _NOT_CODE.sub(_spaces, b"\n" + text)[1:]
+
+
 def _spaces(match: re.Match) -> bytes:
-    return b" " * len(match.group())
+    """Spaces for a match (the newline a preprocessor line's match starts with kept)."""
+    size = match.end() - match.start()
+    return b"\n" + b" " * (size - 1) if match.group()[:1] == b"\n" else b" " * size
 
 
 def _top_level_end(code: bytes) -> tuple[int, int]:
     """Where the last top-level ``;`` or ``}`` of ``code`` ends (or, with
     braces left open, where the declaration opening them starts), and the
     depth of braces left open."""
-    depth, end, open_end = 0, 0, 0
-    for mark in _BRACE_OR_END.finditer(code):
-        if mark.group() == b"{":
+    depth, end, open_end, after = 0, 0, 0, 0  # after: past the previous brace
+    for brace in _BRACE.finditer(code):
+        at = brace.start()
+        if depth == 0:
+            end = max(end, code.rfind(b";", after, at) + 1)
+        if code[at] == 0x7B:  # '{'
             open_end = end if depth == 0 else open_end
             depth += 1
-        elif mark.group() == b"}" and depth:
+        elif depth:
             depth -= 1
         if depth == 0:
-            end = mark.end()
+            end = at + 1
+        after = at + 1
+    if depth == 0:
+        end = max(end, code.rfind(b";", after) + 1)
     return (open_end if depth else end), depth
 
 
@@ -251,15 +266,21 @@ def _failed(path: str, message: str) -> SourceFile:
     return SourceFile(path, diagnostics=[Diagnostic(path, 0, "read-error", message, severity="error")])
 
 
-def _extract_pair(args: tuple[str, str, bool, Dialect]) -> SourceFile:
-    tree, relpath, with_calls, dialect = args
-    return extract_file(tree, relpath, with_calls, dialect=dialect)
+def _extract_pair(args: tuple[str, str, bool, Dialect, bool]) -> SourceFile:
+    tree, relpath, with_calls, dialect, undocumented = args
+    source = extract_file(tree, relpath, with_calls, dialect=dialect)
+    if not undocumented:
+        source.symbols = source.documented
+    return source
 
 
 def extract_many(tree: str | os.PathLike, relpaths: Iterable[str], jobs: int = 1,
-                 with_calls: bool = False, dialect: Dialect = DEFAULT) -> Iterator[SourceFile]:
-    """Extract files in order, in ``jobs`` worker processes when above 1."""
-    items = [(str(tree), p, with_calls, dialect) for p in relpaths]
+                 with_calls: bool = False, dialect: Dialect = DEFAULT,
+                 undocumented: bool = True) -> Iterator[SourceFile]:
+    """Extract files in order, in ``jobs`` worker processes when above 1;
+    without ``undocumented``, only the documented symbols are kept (less
+    to send back from the workers)."""
+    items = [(str(tree), p, with_calls, dialect, undocumented) for p in relpaths]
     if jobs <= 1 or len(items) < 8:
         for item in items:
             yield _extract_pair(item)

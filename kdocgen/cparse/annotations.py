@@ -17,12 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .marks import BRACES, STRUCTURE, next_mark
+
 _TOKEN = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*'
                     rb"|[A-Za-z_]\w*|[{}();,=\[\]*:]", re.M)
-# What delimits declarations: braces and semicolons (outside literals and
-# preprocessor lines).
-_STRUCTURE = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*|[{};]',
-                        re.M)
 _TYPE_WORDS = frozenset(b"void char short int long float double signed unsigned bool _Bool "
                         b"_Complex struct union enum const volatile restrict".split())
 _STORAGE_WORDS = frozenset(b"static extern inline register auto typedef _Noreturn __inline __inline__".split())
@@ -31,10 +29,11 @@ _NOT_NAMES = frozenset(b"if else for while do switch case default return goto br
                        b"_Alignas alignas _Static_assert static_assert asm __asm __asm__ _Generic "
                        b"__auto_type".split()) | _TYPE_WORDS | _STORAGE_WORDS
 _PREFIX_WORD = re.compile(rb"[A-Z][A-Z0-9]*_[A-Z0-9_]*")
-_BRACES = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|^[ \t]*#(?:[^\n]*\\\n)*[^\n]*|[{}]', re.M)
 # Declarations that may hold an annotation: a "__" word, a word after a ")",
 # a word in capitals at the start, a macro call holding members.
-_MAYBE = re.compile(rb"__|\)\s*[A-Za-z_]|^[ \t]*[A-Z][A-Z0-9]*_", re.M)
+_WORD_AFTER_PAREN = re.compile(rb"\)\s*[A-Za-z_]")
+_CAPS_AT_LINE_START = re.compile(rb"\n[ \t]*[A-Z][A-Z0-9]*_")
+_CAPS_FIRST = re.compile(rb"[ \t]*[A-Z][A-Z0-9]*_")
 _SKIPPED_BLOCK = re.compile(rb"(?:if|else|for|while|do|switch|case|default|return)\b")
 
 
@@ -52,13 +51,11 @@ def annotation_spans(text: bytes) -> list[tuple[int, int]]:
     start = pos = 0  # where the declaration being read starts; where to look on
     while True:
         skipping = bool(stack) and stack[-1] == "skip"
-        match = (_BRACES if skipping else _STRUCTURE).search(text, pos)
-        if match is None:
+        at = next_mark(text, pos, BRACES if skipping else STRUCTURE)
+        if at < 0:
             return spans
-        pos = match.end()
-        if pos - match.start() != 1:
-            continue  # a literal or a preprocessor line
-        mark, at = match.group(), match.start()
+        pos = at + 1
+        mark = text[at:pos]
         if mark == b"{":
             if not skipping:
                 found = _statement_spans(text, _tokens(text, start, at)) if _maybe(text, start, at) else []
@@ -88,7 +85,13 @@ def annotation_spans(text: bytes) -> list[tuple[int, int]]:
 def _maybe(text: bytes, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` may hold an annotation at all (a cheap
     test; parentheses left open: maybe a macro wrapping members)."""
-    return _MAYBE.search(text, start, end) is not None or text.count(b"(", start, end) > text.count(b")", start, end)
+    if text.find(b"__", start, end) >= 0 or _WORD_AFTER_PAREN.search(text, start, end):
+        return True
+    if (start == 0 or text[start - 1] == 0x0A) and _CAPS_FIRST.match(text, start, end):
+        return True  # a word in capitals on the line the declaration starts
+    if _CAPS_AT_LINE_START.search(text, start, end):
+        return True
+    return text.count(b"(", start, end) > text.count(b")", start, end)
 
 
 def _brace_kind(text: bytes, start: int, end: int, found: list[tuple[int, int]]) -> str:

@@ -118,8 +118,9 @@ def _blank_comment(match: re.Match) -> bytes:
 
 def unterminated_comment(source: bytes) -> int:
     """Byte offset of a ``/*`` comment left open at the end, or -1."""
-    if b"/*" not in source:
-        return -1
+    last_open = source.rfind(b"/*")
+    if last_open < 0 or source.find(b"*/", last_open + 2) >= 0:
+        return -1  # every "/*" has a "*/" after it
     last = None
     for last in _LEXEMES.finditer(source):
         pass
@@ -137,7 +138,9 @@ def blank_comments(source: bytes) -> bytes:
 
 # A macro invocation alone at the top level, without a semicolon and not
 # followed by a function body: "build_mmio_read(readb, "b", ...)".
-_INVOCATION = re.compile(rb"^[A-Za-z_]\w*[ \t]*" + _NESTED_PARENS + rb"[ \t]*$(?!\s*[{;])", re.M)
+# (Searched in the text after a "\n": a pattern starting with "\n" rather than
+# "^" lets the engine jump from line to line.)
+_INVOCATION = re.compile(rb"\n[A-Za-z_]\w*[ \t]*" + _NESTED_PARENS + rb"[ \t]*$(?!\s*[{;])", re.M)
 
 
 def blank_attributes(source: bytes) -> bytes:
@@ -154,7 +157,7 @@ def blank_attributes(source: bytes) -> bytes:
         for start, end in spans:
             _blank_range(out, start, end)
         text = bytes(out)
-    return _INVOCATION.sub(_blank, text)
+    return _INVOCATION.sub(_blank, b"\n" + text)[1:]
 _GROUP = re.compile(rb"\b(struct_group|struct_group_attr|struct_group_tagged|__struct_group)\s*\(")
 _GROUP_SKIP = {b"struct_group": 1, b"struct_group_attr": 2, b"struct_group_tagged": 2, b"__struct_group": 3}
 

@@ -21,6 +21,7 @@ from ..kinds import SymbolKind
 from ..model import Member, Symbol
 from . import members as m
 from .blanking import blank_attributes, blank_comments
+from .bodies import blank_bodies
 from .calls import called_names
 from .syntax import clean, end_line_of, function_parts, line_of, new_parser, tidy_type
 
@@ -31,7 +32,10 @@ _CONTAINERS = frozenset({
 _RECORDS: dict[str, SymbolKind] = {"struct_specifier": "struct", "union_specifier": "union", "enum_specifier": "enum"}
 _STORAGE_WORDS = re.compile(r"\b(?:static|extern|inline|__inline|__inline__|register|auto|_Noreturn|"
                             r"__always_inline|noinline|__FORTIFY_INLINE|asmlinkage)\b")
-_EXPORT = re.compile(rb"^[ \t]*(EXPORT_SYMBOL\w*)\s*\(\s*(\w+)", re.M)
+# Patterns for the start of a line begin with "\n" (and are searched in the
+# text after a "\n"): the engine then jumps from newline to newline instead
+# of trying every offset.
+_EXPORT = re.compile(rb"\n[ \t]*(EXPORT_SYMBOL\w*)\s*\(\s*(\w+)")
 _SYSCALL = re.compile(r"^(?:COMPAT_)?SYSCALL_DEFINE(\d)$")
 _TRACEPOINT = re.compile(r"^(TRACE_EVENT|TRACE_EVENT_CONDITION|TRACE_EVENT_FN|DEFINE_EVENT|"
                          r"DEFINE_EVENT_CONDITION|DEFINE_EVENT_FN|DEFINE_SINGLE_EVENT)$")
@@ -110,7 +114,7 @@ class ParsedC:
 # "#define NAME" followed by blanks only (often an attribute or a comment that
 # was blanked): tree-sitter-c then takes the next line (an "#endif") as the
 # macro's value.  A "0" in place of the last blank keeps offsets and the name.
-_EMPTY_DEFINE = re.compile(rb"^([ \t]*#[ \t]*define[ \t]+\w+(?:\([^()\n]*\))?[ \t]+)[ \t]$", re.M)
+_EMPTY_DEFINE = re.compile(rb"\n([ \t]*#[ \t]*define[ \t]+\w+(?:\([^()\n]*\))?[ \t]+)[ \t]$", re.M)
 _BODY_END = re.compile(rb"^\}", re.M)
 _STRINGS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'')
 _DEFINE_START = re.compile(rb"\s*#\s*define\b")
@@ -168,23 +172,39 @@ class _Walk:
 def parse_declarations(source: bytes, path: str = "", with_calls: bool = False) -> ParsedC:
     """Find every declaration in ``source`` (the bytes of a C file); with
     ``with_calls``, also the functions each function body calls."""
-    blanked = _EMPTY_DEFINE.sub(rb"\g<1>0", blank_attributes(source))
-    tree = new_parser().parse(blanked)
+    blanked = _parse_text(source)
+    tree = new_parser().parse(blanked if with_calls else blank_bodies(blanked))
     walk = _Walk(path, source, blanked, with_calls=with_calls)
     _walk_block(walk, tree.root_node, blanked)
-    exports = {name.decode(): macro.decode() for macro, name in _EXPORT.findall(source)}
+    exports = _exports(source)
     for symbol in walk.out:
         symbol.export = exports.get(symbol.name, "")
     walk.out.sort(key=lambda s: (s.decl_span[0], s.decl_span[1]))
     return ParsedC(walk.out, exports, walk.error_lines, source, blanked, path, walk.cut)
 
 
+def _parse_text(source: bytes) -> bytes:
+    """``source`` as tree-sitter is given it: attributes blanked, and a
+    ``0`` as the value of ``#define NAME`` lines left empty."""
+    blanked = blank_attributes(source)
+    if b"define" not in blanked:
+        return blanked
+    return _EMPTY_DEFINE.sub(rb"\n\g<1>0", b"\n" + blanked)[1:]
+
+
+def _exports(source: bytes) -> dict[str, str]:
+    """The exported names of ``source`` and their ``EXPORT_SYMBOL*`` macro."""
+    if b"EXPORT_SYMBOL" not in source:
+        return {}
+    return {name.decode(): macro.decode() for macro, name in _EXPORT.findall(b"\n" + source)}
+
+
 def documented_only(source: bytes, path: str, regions: list[tuple[int, int]]) -> ParsedC:
     """The declarations of ``regions`` (1-based line ranges following
     kernel-doc comments) only, each parsed on its own: what a check of the
     documentation needs, at a fraction of a whole-file parse."""
-    blanked = _EMPTY_DEFINE.sub(rb"\g<1>0", blank_attributes(source))
-    exports = {name.decode(): macro.decode() for macro, name in _EXPORT.findall(source)}
+    blanked = _parse_text(source)
+    exports = _exports(source)
     parsed = ParsedC([], exports, [], source, blanked, path)
     seen: set[tuple] = set()
     for first, last in regions:
@@ -208,7 +228,9 @@ def _walk_block(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None
             _macro_defined_function(walk, child, nxt)
         elif kind == "ERROR":
             walk.error_lines.append(line_of(child))
-            _recover(walk, child, blanked, level + 1)
+            nxt = children[index + 1] if index + 1 < len(children) else None
+            _recover(walk, child, blanked, level + 1,
+                     nxt if nxt is not None and nxt.type == "compound_statement" else None)
         else:
             _walk_one(walk, child, blanked, level)
 
@@ -449,11 +471,14 @@ def _fragment_parameters(text: str) -> list[Member]:
     return []
 
 
-def _recover(walk: _Walk, node: Node, blanked: bytes, level: int = 0) -> None:
+def _recover(walk: _Walk, node: Node, blanked: bytes, level: int = 0, body: Node | None = None) -> None:
     """Re-parse an ERROR region on its own (only its bytes are included in
-    the parse, so byte offsets stay the same), and walk what comes out."""
+    the parse, so byte offsets stay the same), and walk what comes out; a
+    ``body`` (``{ ... }``) right after it is included, as the body of the
+    function whose head ends the region."""
+    end = body if body is not None else node
     parser = new_parser()
-    parser.included_ranges = [Range(node.start_point, node.end_point, node.start_byte, node.end_byte)]
+    parser.included_ranges = [Range(node.start_point, end.end_point, node.start_byte, end.end_byte)]
     tree = parser.parse(blanked)
     for child in tree.root_node.named_children:
         if child.type != "ERROR":

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 from typing import Callable
 
 from ..cparse.blanking import blank_attributes
-from ..model import Diagnostic, Member, Section, Symbol
+from ..model import Diagnostic, Member, Section, Symbol, copy_with
 from .comment import read_inline_docs
 from .dialect import DEFAULT, Dialect
 from .doccomment import DESCRIPTION, RETURN, DocComment
@@ -264,7 +263,7 @@ class Binder:
         """A documented copy of ``symbol`` (with ``changes``): the comment's
         purpose, sections and descriptions, then (if ``checked``) the
         parameter checks."""
-        original, symbol = symbol, replace(symbol, **changes)
+        original, symbol = symbol, copy_with(symbol, **changes)
         if doc.kind in _RECORD_KINDS or doc.kind == "enum":
             read_inline_docs(doc, self.lines, doc.end, symbol.decl_span[1] - 1, self.dialect)
         name = _bare(symbol.name) if "_noprof" in symbol.name and symbol.name != doc.name else symbol.name
@@ -273,7 +272,7 @@ class Binder:
             params = _public_members(symbol, self.lines)
         if symbol.kind in _RECORD_KINDS and not self.dialect.tagged_group_member:
             params = [p for p in params if not _tagged_group(p, self.lines)]
-        documented = replace(symbol, name=name, documented=True, comment_span=(doc.start, doc.end),
+        documented = copy_with(symbol, name=name, documented=True, comment_span=(doc.start, doc.end),
                              purpose=doc.purpose, sections=self.sections(doc), params=params)
         has_return = any(s.title == RETURN and s.body for s in doc.sections)
         result = self.describe(doc, documented, has_return, checked)
@@ -298,7 +297,7 @@ class Binder:
             names.add(param.name)
             found = descs.get(param.name)
             if found is not None:
-                params.append(replace(param, desc=found.desc, desc_line=found.line, raw_desc=found.raw))
+                params.append(copy_with(param, desc=found.desc, desc_line=found.line, raw_desc=found.raw))
                 continue
             params.append(param)
             if checked:
@@ -311,7 +310,7 @@ class Binder:
         if checked and returns and symbol.return_type and not _returns_void(symbol.return_type) \
                 and not has_return:
             self.warn("no-return", f"No description found for return value of '{symbol.name}'", symbol=symbol.name)
-        return replace(symbol, params=params)
+        return copy_with(symbol, params=params)
 
     def _described(self, doc: DocComment, symbol: Symbol) -> list[tuple[str, int]]:
         """The described names to check: each once, but for 6.x functions,
@@ -359,7 +358,7 @@ class Binder:
         described = {(k[:-3] if k.endswith("...") and k != "..." else k) for k in doc.params}
         for param in symbol.params:
             if param.name not in described:
-                self.undescribed_one(doc, replace(symbol, kind="function"), param)
+                self.undescribed_one(doc, copy_with(symbol, kind="function"), param)
 
 
 def _fits(doc: DocComment, symbol: Symbol | None) -> bool:
