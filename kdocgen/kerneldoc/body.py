@@ -63,7 +63,8 @@ class _Reader:
         else:
             self.flush()
         if self.purpose_lines:
-            self.doc.purpose = SPACES.sub(" ", " ".join([self.doc.purpose, *self.purpose_lines])).strip()
+            self.doc.raw_purpose = SPACES.sub(" ", " ".join([self.doc.purpose, *self.purpose_lines]))
+            self.doc.purpose = self.doc.raw_purpose.strip()
 
     def ended(self, line: str, lineno: int) -> bool:
         """Whether ``line`` closes the comment (the open section is stored)."""

@@ -35,6 +35,8 @@ class ParamDoc:
 
     desc: str
     line: int
+    #: the text as read, newlines kept (for output byte-identical to kernel-doc's)
+    raw: str = ""
 
 
 @dataclass
@@ -55,10 +57,13 @@ class DocComment:
     #: Every ``@name`` description met, in order, repeats included (6.x
     #: warns about an excess one each time it is met).
     described: list[tuple[str, int]] = field(default_factory=list)
+    #: the purpose as kernel-doc keeps it when it goes on over lines (not
+    #: stripped: kernel-doc prints a leading blank); "" when on one line
+    raw_purpose: str = ""
 
     def describe(self, name: str, desc: str, line: int) -> None:
         """Store the description of parameter ``name``."""
-        self.params[name] = ParamDoc(desc.strip("\n"), line)
+        self.params[name] = ParamDoc(desc.strip("\n"), line, desc)
         self.described.append((name, line))
 
     def add_section(self, title: str, body: str, line: int) -> None:

@@ -1,0 +1,207 @@
+"""``kdocgen kernel-doc``: run like the kernel's own kernel-doc.
+
+Same flags (of the dialect of the tree the files are in, or of
+``--kernel-version``), same stdout bytes, same warnings on stderr and the
+same exit status.  ``-man`` is written by :mod:`kdocgen.dropin.man` when
+that module is present.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from ..extract import dialect_of, extract_source, one_line_end
+from ..kerneldoc.dialect import Dialect, dialect_for
+from .flags import INCLUDE, Options, UsageError, kernel_version_flag, parse_perl, parse_python
+from .items import Item, make_item
+from .reader import read_entries
+from .rst import RstStyle, RstWriter
+from .select import Selection, exported_symbols
+from .warnings import warnings_of
+
+
+@dataclass
+class Result:
+    """What a run printed and how it ends."""
+
+    stdout: str = ""
+    stderr: list[str] = field(default_factory=list)
+    status: int = 0
+    warnings: int = 0
+    errors: int = 0
+
+
+def find_tree(files: list[str]) -> str | None:
+    """The kernel tree the files are in: ``$srctree``, else the first
+    directory up from a file (or the working directory) holding a
+    kernel-doc, else None."""
+    starts = [Path(f).resolve().parent for f in files[:1]] + [Path.cwd()]
+    for start in starts:
+        for folder in (start, *start.parents):
+            if (folder / "scripts" / "kernel-doc").exists() or (folder / "tools" / "docs" / "kernel-doc").exists():
+                return str(folder)
+    tree = os.environ.get("srctree")
+    return tree if tree and os.path.isdir(tree) else None
+
+
+def choose_dialect(argv: list[str]) -> Dialect:
+    version = kernel_version_flag(argv)
+    if version:
+        return dialect_for(version)
+    return dialect_of(find_tree([a for a in argv if not a.startswith("-") and os.path.isfile(a)]))
+
+
+def _read(path: str) -> str | None:
+    source = os.path.join(os.environ["SRCTREE"], path) if "SRCTREE" in os.environ else path
+    try:
+        data = Path(source).read_bytes()
+    except OSError:
+        return None
+    return one_line_end(data.decode("utf-8", "replace"))
+
+
+def run(options: Options, dialect: Dialect) -> Result:
+    """Process the files of ``options``; everything printed is returned."""
+    result = Result()
+    exported: set[str] = set()
+    if options.selection in ("exported", "internal"):
+        texts = []
+        for path in [*options.export_files, *options.files]:
+            text = _read(path)
+            if text is None:
+                result.stderr.append(f"Error: Cannot open file {path}\n")
+                result.errors += 1
+            else:
+                texts.append(text)
+        exported = exported_symbols(texts, set(options.nosymbols))
+    selection = Selection(options, exported)
+    style = RstStyle(lineno=options.lineno, sphinx_major=_sphinx_major(options.sphinx_version),
+                     content_only=options.selection == INCLUDE)
+    out: list[str] = []
+    for path in options.files:
+        _one_file(path, options, dialect, selection, style, out, result)
+    result.stdout = "".join(out)
+    result.status = _status(options, result)
+    return result
+
+
+def _sphinx_major(version: str | None) -> int:
+    if not version:
+        return 3
+    digits = ""
+    for char in version:
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits or 3)
+
+
+def _one_file(path: str, options: Options, dialect: Dialect, selection: Selection,
+              style: RstStyle, out: list[str], result: Result) -> None:
+    text = _read(path)
+    if text is None:
+        result.stderr.append(f"Error: Cannot open file {path}\n")
+        result.errors += 1
+        return
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    model = extract_source(path, text.encode("utf-8"), dialect=dialect)
+    items: list[Item | None] = []
+    writer = RstWriter(style)
+    written = 0
+    entries = read_entries(lines, dialect)
+    for entry in entries:
+        item = make_item(entry)
+        items.append(item)
+        if item is not None:
+            entry.param_names = [p.name for p in item.params]
+        if entry.doc.kind == "function" and options.lineno and entry.end_line:
+            writer.lineno(entry.first_line)
+        if item is None:
+            continue
+        if item.kind == "doc":
+            if not selection.doc_block(item.name):
+                continue
+        elif not selection.declaration(item.name, "function" if item.kind == "function" else item.kind):
+            continue
+        written += 1
+        if options.mode == "rst":
+            writer.write(item)
+    shown = warnings_of(model, options, selection, dialect, entries, lines)
+    result.stderr.extend(shown.lines)
+    result.warnings += shown.count
+    result.errors += shown.errors
+    if options.mode == "man":
+        return
+    if options.mode == "rst":
+        out.append(writer.text())
+    elif options.lineno:
+        out.append("".join(line for line in writer.out if line.startswith(".. LINENO")))
+    if not written and options.mode != "none":
+        if options.selection == INCLUDE:
+            for name in options.symbols:
+                result.stderr.append(f"{path}:1: warning: '{name}' not found\n")
+                result.warnings += 1
+        else:
+            result.stderr.append(f"{path}:1: warning: no structured comments found\n")
+            result.warnings += 1
+
+
+def _status(options: Options, result: Result) -> int:
+    if options.werror and result.warnings:
+        result.stderr.append(f"{result.warnings} warnings as Errors\n")
+        return result.warnings & 0xFF
+    return 0 if options.mode == "none" else result.errors & 0xFF
+
+
+def _write_man(options: Options, dialect: Dialect, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        man = importlib.import_module("kdocgen.dropin.man")
+    except ImportError:
+        stderr.write("kdocgen kernel-doc: -man output is not available in this version\n")
+        return 1
+    return int(man.write_man(options, dialect, stdout, stderr) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point (``kdocgen-kernel-doc``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        dialect = choose_dialect(argv)
+        options = parse_python(argv) if dialect.python else parse_perl(_without_version(argv))
+    except UsageError as err:
+        stream = sys.stdout if err.status == 0 else sys.stderr
+        stream.write(str(err))
+        return err.status
+    except ValueError as err:
+        sys.stderr.write(f"kdocgen kernel-doc: {err}\n")
+        return 1
+    if options.mode == "man":
+        return _write_man(options, dialect, sys.stdout, sys.stderr)
+    result = run(options, dialect)
+    sys.stdout.write(result.stdout)
+    sys.stdout.flush()
+    sys.stderr.write("".join(result.stderr))
+    return result.status
+
+
+def _without_version(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg.lstrip("-") == "kernel-version":
+            skip = True
+        elif not arg.startswith("--kernel-version="):
+            out.append(arg)
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
