@@ -83,8 +83,9 @@ def run(options: Options, dialect: Dialect) -> Result:
     style = RstStyle(lineno=options.lineno, sphinx_major=_sphinx_major(options.sphinx_version),
                      content_only=options.selection == INCLUDE)
     out: list[str] = []
+    desc_lines: dict[str, int] = {}
     for path in options.files:
-        _one_file(path, options, dialect, selection, style, out, result)
+        _one_file(path, options, dialect, selection, style, out, result, desc_lines)
     result.stdout = "".join(out)
     result.status = _status(options, result)
     return result
@@ -102,7 +103,11 @@ def _sphinx_major(version: str | None) -> int:
 
 
 def _one_file(path: str, options: Options, dialect: Dialect, selection: Selection,
-              style: RstStyle, out: list[str], result: Result) -> None:
+              style: RstStyle, out: list[str], result: Result, desc_lines: dict[str, int]) -> None:
+    """Process one file; ``desc_lines`` are the lines of the parameter
+    descriptions read so far in the run (kernel-doc never forgets one: a
+    parameter without a description gets the line of the last description
+    of a parameter of that name)."""
     text = _read(path)
     if text is None:
         result.stderr.append(f"Error: Cannot open file {path}\n")
@@ -119,7 +124,9 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
     for entry in entries:
         item = make_item(entry)
         items.append(item)
+        desc_lines.update({name: doc.line for name, doc in entry.doc.params.items()})
         if item is not None:
+            item.desc_lines = dict(desc_lines)
             entry.param_names = [p.name for p in item.params]
         if entry.doc.kind == "function" and options.lineno and entry.end_line:
             writer.lineno(entry.first_line)

@@ -77,6 +77,7 @@ def _make_item(entry: Entry) -> Item | None:
         item.sections = [(title, body, doc.name_line) for title, body, _ in item.sections]
         return item
     if doc.kind == "function":
+        item.name = entry.name or item.name
         return _function(item, entry.text)
     if doc.kind in ("struct", "union"):
         return _record(item, entry.text)
@@ -105,7 +106,7 @@ def _default_descs(item: Item) -> None:
             continue
         if param.name == "void":
             item.descs["void"] = "no arguments"
-        elif param.name.endswith("...") and not item.descs.get(param.name):
+        elif param.variadic and not item.descs.get(param.name):
             item.descs[param.name] = "variable arguments"
 
 

@@ -31,6 +31,8 @@ class Param:
     text: str
     #: False when kernel-doc found no type (``void``, ``...``, ``#if``)
     typed: bool = True
+    #: ``...`` or ``name...``: described as "variable arguments" by default
+    variadic: bool = False
 
 
 @dataclass
@@ -189,23 +191,11 @@ def _return_type(head: str) -> str | None:
             return head[:-1]
         return None
     body = head.rstrip()
-    if not body.endswith("*") or any(not (c in WORD_CHARS or c.isspace() or c == "*") for c in body):
+    if not body.endswith("*") or body[0] == "*":
         return None
-    if body[0] == "*":
+    if any(not (c in WORD_CHARS or c.isspace() or c == "*") for c in body):
         return None
-    # repeated "words then stars": the type is the last such group
-    end = len(body)
-    index = end
-    while index and body[index - 1] == "*":
-        index -= 1
-    start = index
-    while start and body[start - 1] != "*":
-        start -= 1
-    if not body[start:index].strip() and start == 0:
-        return None
-    if start < index and not body[start:index]:
-        return None
-    return body[start:]
+    return body
 
 
 def _arguments(text: str, paren: int) -> str | None:
@@ -352,11 +342,12 @@ def _plain(arg: str) -> list[Param]:
 
 def _untyped(name: str, original: str) -> Param:
     """A parameter without a type: ``void``, ``...``, ``name...``."""
-    if name.endswith("...") and name != "..." and name[-4] in WORD_CHARS:
+    variadic = name.endswith("...")
+    if variadic and name != "..." and name[-4] in WORD_CHARS:
         name = name[:-3]
     elif name == "":
         name = "void"
-    return Param(name, original, typed=False)
+    return Param(name, original, typed=False, variadic=variadic)
 
 
 def _bit_field(name: str) -> bool:

@@ -15,6 +15,7 @@ from ..kerneldoc.comment import find_comments
 from ..kerneldoc.dialect import Dialect
 from ..kerneldoc.doccomment import DocComment
 from .proto import skip_blanks, strip_comments
+from .special import is_tracepoint, syscall, tracepoint
 
 
 @dataclass
@@ -32,6 +33,10 @@ class Entry:
     param_names: list[str] = field(default_factory=list)
     #: kernel-doc's error when it cannot parse the declaration
     failure: str = ""
+    #: kernel-doc's warning about the declaration (other than kdocgen's)
+    warning: str = ""
+    #: the name the declaration must have ("": the comment's)
+    name: str = ""
 
 
 def read_entries(lines: list[str], dialect: Dialect) -> list[Entry]:
@@ -217,6 +222,14 @@ def _collect_function(entry: Entry, lines: list[str], index: int) -> None:
             entry.end_line = number
             break
     entry.text = _function_text("".join(parts))
+    if "SYSCALL_DEFINE" in entry.text:
+        entry.text = syscall(entry.text)
+    if is_tracepoint(entry.text):
+        entry.text, understood = tracepoint(entry.text)
+        if understood:
+            entry.name = "trace_" + entry.doc.name
+        else:
+            entry.warning = f"Unrecognized tracepoint format: \n{entry.text}\n"
 
 
 def _function_text(text: str) -> str:

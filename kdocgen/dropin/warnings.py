@@ -47,6 +47,7 @@ def warnings_of(model: SourceFile, options: Options, selection: Selection, diale
     shown = Shown()
     kinds = {s.name: s.kind for s in model.symbols if s.documented}
     failures = [Diagnostic(model.path, e.end_line, "parse-error", e.failure) for e in entries if e.failure]
+    failures += [Diagnostic(model.path, e.end_line, "kernel-doc", e.warning) for e in entries if e.warning]
     for diag in _in_kernel_doc_order(model.diagnostics + failures, entries):
         if diag.rule == "parse-error":
             shown.lines.append(_format(dialect, diag.path, diag.line, diag.message, "error"))
