@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +82,10 @@ def run(options: Options, dialect: Dialect) -> Result:
                 texts.append(text)
         exported = exported_symbols(texts, set(options.nosymbols))
     selection = Selection(options, exported)
-    style = RstStyle(lineno=options.lineno, sphinx_major=_sphinx_major(options.sphinx_version),
+    sphinx = options.sphinx_version
+    if sphinx is None and options.mode == "rst" and not dialect.python:
+        sphinx = installed_sphinx(result.stderr)
+    style = RstStyle(lineno=options.lineno, sphinx_major=_sphinx_major(sphinx),
                      content_only=options.selection == INCLUDE)
     out: list[str] = []
     desc_lines: dict[str, int] = {}
@@ -89,6 +94,24 @@ def run(options: Options, dialect: Dialect) -> Result:
     result.stdout = "".join(out)
     result.status = _status(options, result)
     return result
+
+
+def installed_sphinx(stderr: list[str]) -> str | None:
+    """The version of the ``sphinx-build`` on ``PATH``, as the Perl
+    kernel-doc finds it when no ``-sphinx-version`` is given; without one,
+    a warning and version 1.2.0."""
+    if not (shutil.which("sphinx-build") or shutil.which("sphinx-build3")):
+        stderr.append("Warning: Sphinx version not found. Using default (Sphinx version 1.2.0)\n")
+        return "1.2.0"
+    try:
+        run = subprocess.run(["sphinx-build", "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+    for line in (run.stdout + run.stderr).splitlines():
+        words = line.split()
+        if len(words) == 2 and words[0] == "sphinx-build" and words[1][:1].isdigit():
+            return words[1]
+    return "0"  # not understood: kernel-doc writes for Sphinx before 3
 
 
 def _sphinx_major(version: str | None) -> int:

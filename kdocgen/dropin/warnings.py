@@ -21,12 +21,14 @@ from .select import Selection
 KDOCGEN_ONLY = frozenset({"binary-file", "encoding", "nesting-limit", "cut-off-declaration",
                           "unterminated-comment", "read-error"})
 #: warnings about the members of a declaration, shown only for selected ones
-SELECTED_ONLY = frozenset({"param-undescribed", "member-undescribed", "enum-undescribed",
-                           "param-excess", "member-excess", "enum-excess", "variadic-undescribed"})
+SELECTED_ONLY = frozenset({"param-undescribed", "member-undescribed", "enum-undescribed", "enum-excess",
+                           "variadic-undescribed"})
+#: excess descriptions of functions and records are warned about whatever the selection (6.x)
+_EXCESS = frozenset({"param-excess", "member-excess"})
 ERRORS = frozenset({"cannot-parse"})
 #: warnings kernel-doc gives when it has read the whole declaration: at
 #: the line where the declaration ended
-AT_DECLARATION_END = frozenset({*SELECTED_ONLY, "prototype-mismatch", "cannot-understand", "no-return",
+AT_DECLARATION_END = frozenset({*SELECTED_ONLY, *_EXCESS, "prototype-mismatch", "cannot-understand", "no-return",
                                 "cannot-parse"})
 #: the order kernel-doc gives them in, for one declaration
 _PHASE = {"param-undescribed": 0, "member-undescribed": 0, "enum-undescribed": 0, "variadic-undescribed": 0,
