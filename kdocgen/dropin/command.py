@@ -21,8 +21,10 @@ from ..extract import dialect_of, extract_source, one_line_end
 from ..kerneldoc.dialect import Dialect, dialect_for
 from .flags import INCLUDE, Options, UsageError, kernel_version_flag, parse_perl, parse_python
 from .items import Item, make_item
+from .highlight import PERL_RULES
 from .reader import read_entries
 from .rst import RstStyle, RstWriter
+from .rst7 import PythonRstWriter, python_rules
 from .select import Selection, exported_symbols
 from .warnings import warnings_of
 
@@ -86,6 +88,7 @@ def run(options: Options, dialect: Dialect) -> Result:
     if sphinx is None and options.mode == "rst" and not dialect.python:
         sphinx = installed_sphinx(result.stderr)
     style = RstStyle(lineno=options.lineno, sphinx_major=_sphinx_major(sphinx),
+                     **({"rules": python_rules(PERL_RULES)} if dialect.python else {}),
                      content_only=options.selection == INCLUDE)
     out: list[str] = []
     desc_lines: dict[str, int] = {}
@@ -141,17 +144,19 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
         lines.pop()
     model = extract_source(path, text.encode("utf-8"), dialect=dialect)
     items: list[Item | None] = []
-    writer = RstWriter(style)
+    writer = PythonRstWriter(style) if dialect.python else RstWriter(style)
+    if isinstance(writer, PythonRstWriter):
+        writer.nosymbols = frozenset(options.nosymbols)
     written = 0
     entries = read_entries(lines, dialect)
     for entry in entries:
-        item = make_item(entry)
+        item = make_item(entry, dialect.python)
         items.append(item)
         desc_lines.update({name: doc.line for name, doc in entry.doc.params.items()})
         if item is not None:
             item.desc_lines = dict(desc_lines)
             entry.param_names = [p.name for p in item.params]
-        if entry.doc.kind == "function" and options.lineno and entry.end_line:
+        if entry.doc.kind == "function" and options.lineno and entry.end_line and not dialect.python:
             writer.lineno(entry.first_line)
         if item is None:
             continue
@@ -170,7 +175,8 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
     if options.mode == "man":
         return
     if options.mode == "rst":
-        out.append(writer.text())
+        text = writer.text()
+        out.append(text + "\n" if dialect.python and text else text)
     elif options.lineno:
         out.append("".join(line for line in writer.out if line.startswith(".. LINENO")))
     if not written and options.mode != "none":

@@ -55,7 +55,7 @@ def find_body(text: str) -> tuple[str, str, str] | None:
     return None
 
 
-def clean_members(body: str) -> str:
+def clean_members(body: str, python: bool = False) -> str:
     """The body without private members, comments and attributes, with the
     kernel's struct macros written as plain members."""
     body = _PRIVATE_TO_PUBLIC.sub("", body)
@@ -67,7 +67,7 @@ def clean_members(body: str) -> str:
     for word in _BARE_ATTRIBUTES:
         body = re.sub(r"\s*" + word, " ", body)
     body = _unwrap_groups(body)
-    return _expand_macros(body)
+    return _expand_macros(body, python)
 
 
 def _unwrap_groups(body: str) -> str:
@@ -99,12 +99,13 @@ def _unwrap_groups(body: str) -> str:
     return "".join(out)
 
 
-def _expand_macros(body: str) -> str:
-    """``DECLARE_BITMAP()`` and friends written as the members they declare."""
+def _expand_macros(body: str, python: bool) -> str:
+    """``DECLARE_BITMAP()`` and friends written as the members they declare
+    (7.x keeps the blanks before a bitmap's size)."""
     body = re.sub(r"__ETHTOOL_DECLARE_LINK_MODE_MASK\s*\(([^)]+)\)",
                   r"DECLARE_BITMAP(\1, __ETHTOOL_LINK_MODE_MASK_NBITS)", body)
     body = re.sub(r"DECLARE_PHY_INTERFACE_MASK\s*\(([^)]+)\)", r"DECLARE_BITMAP(\1, PHY_INTERFACE_MODE_MAX)", body)
-    body = re.sub(r"DECLARE_BITMAP\s*\(" + _ARG + r",\s*" + _ARG + r"\)", r"unsigned long \1[BITS_TO_LONGS(\2)]", body)
+    body = re.sub(r"DECLARE_BITMAP\s*\(" + _ARG + (r"," if python else r",\s*") + _ARG + r"\)", r"unsigned long \1[BITS_TO_LONGS(\2)]", body)
     body = re.sub(r"DECLARE_HASHTABLE\s*\(" + _ARG + r",\s*" + _ARG + r"\)", r"unsigned long \1[1 << ((\2) - 1)]", body)
     body = re.sub(r"DECLARE_KFIFO\s*\(" + _ARG + r",\s*" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
     body = re.sub(r"DECLARE_KFIFO_PTR\s*\(" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
@@ -200,11 +201,11 @@ def show(members: str) -> str:
     return "".join(out)
 
 
-def read_record(text: str) -> Record | None:
+def read_record(text: str, python: bool = False) -> Record | None:
     """The record declared by ``text``, None when kernel-doc cannot parse it."""
     found = find_body(text)
     if found is None or not found[2]:
         return None
     kind, name, body = found
-    members = clean_members(body)
+    members = clean_members(body, python)
     return Record(kind, name, member_list(members), show(members))

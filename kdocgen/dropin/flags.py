@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 ALL, INCLUDE, EXPORTED, INTERNAL = "all", "include", "exported", "internal"
 
@@ -151,7 +152,7 @@ def _perl_switch(options: Options, flag: str) -> bool:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.format_usage()}{self.prog}: error: {message}\n", 2)
 
 

@@ -43,12 +43,12 @@ class Item:
     definition: str = ""
 
 
-def make_item(entry: Entry) -> Item | None:
+def make_item(entry: Entry, python: bool = False) -> Item | None:
     """The item kernel-doc writes for ``entry``, None when it writes none
     (``entry.failure`` then holds kernel-doc's error, if it gives one)."""
     if entry.doc.kind not in ("doc", "function") and not entry.end_line:
         return None  # the declaration never ends: kernel-doc never reads it
-    item = _make_item(entry)
+    item = _make_item(entry, python)
     if item is None and entry.end_line:
         entry.failure = _failure(entry)
     return item
@@ -67,9 +67,10 @@ def _failure(entry: Entry) -> str:
     return ""
 
 
-def _make_item(entry: Entry) -> Item | None:
+def _make_item(entry: Entry, python: bool) -> Item | None:
     doc = entry.doc
-    item = Item(doc.kind, doc.name, doc, doc.name_line, entry.first_line, doc.raw_purpose or doc.purpose)
+    purpose = doc.purpose if python else doc.raw_purpose or doc.purpose
+    item = Item(doc.kind, doc.name, doc, doc.name_line, entry.first_line, purpose)
     item.sections = [(s.title, s.body, s.line) for s in doc.sections]
     item.descs = {name: p.raw for name, p in doc.params.items()}
     item.desc_lines = {name: p.line for name, p in doc.params.items()}
@@ -80,7 +81,7 @@ def _make_item(entry: Entry) -> Item | None:
         item.name = entry.name or item.name
         return _function(item, entry.text)
     if doc.kind in ("struct", "union"):
-        return _record(item, entry.text)
+        return _record(item, entry.text, python)
     if doc.kind == "enum":
         return _enum(item, entry.text)
     if doc.kind == "typedef":
@@ -110,8 +111,8 @@ def _default_descs(item: Item) -> None:
             item.descs[param.name] = "variable arguments"
 
 
-def _record(item: Item, text: str) -> Item | None:
-    record = read_record(text)
+def _record(item: Item, text: str, python: bool) -> Item | None:
+    record = read_record(text, python)
     if record is None or record.name != item.name:
         return None
     item.kind, item.params, item.definition = record.kind, record.members, record.definition

@@ -46,9 +46,9 @@ def read_entries(lines: list[str], dialect: Dialect) -> list[Entry]:
     for doc in comments:
         entry = Entry(doc, first_line=doc.end + 1)
         if doc.kind == "function":
-            _collect_function(entry, lines, doc.end)
+            _collect_function(entry, lines, doc.end, dialect.python)
         elif doc.kind != "doc":
-            _collect_type(entry, lines, doc.end)
+            _collect_type(entry, lines, doc.end, dialect.python)
         entries.append(entry)
     return entries
 
@@ -86,8 +86,9 @@ class _Inline:
     line numbers follow kernel-doc: a one-line comment gets the line
     after the main comment if nothing was stored before it, else 0."""
 
-    def __init__(self, entry: Entry):
+    def __init__(self, entry: Entry, python: bool = False):
         self.entry = entry
+        self.python = python
         self.open = False
         self.title = ""
         self.contents = ""
@@ -102,6 +103,8 @@ class _Inline:
         one = _oneline(line)
         if one is not None:
             title, text = one
+            if self.python:
+                self.start = number
             if text:
                 self._store(title, text + "\n")
             return True
@@ -141,7 +144,7 @@ class _Inline:
         doc = self.entry.doc
         if title.startswith("@") or title == "@...":
             doc.params[name] = ParamDoc(text.strip("\n"), self.start, text)
-        self.start = 0
+        self.start = 0 if not self.python else self.start
         self.title, self.contents = "", ""
 
 
@@ -208,9 +211,9 @@ def _cut_line_comment(text: str) -> str:
     return text if pos < 0 else text[:pos]
 
 
-def _collect_function(entry: Entry, lines: list[str], index: int) -> None:
+def _collect_function(entry: Entry, lines: list[str], index: int, python: bool) -> None:
     parts: list[str] = []
-    inline = _Inline(entry)
+    inline = _Inline(entry, python)
     for line, _, number in _logical_lines(lines, index):
         if inline.skipped(line, number):
             continue
@@ -269,10 +272,10 @@ def _pointer_fallback(text: str, after: int, star: int) -> str:
     return text[:after] + text[star + 1:close] + text[close + 1:]
 
 
-def _collect_type(entry: Entry, lines: list[str], index: int) -> None:
+def _collect_type(entry: Entry, lines: list[str], index: int, python: bool) -> None:
     proto = ""
     depth = 0
-    inline = _Inline(entry)
+    inline = _Inline(entry, python)
     for line, _, number in _logical_lines(lines, index):
         if inline.skipped(line, number):
             continue

@@ -28,6 +28,9 @@ class RstStyle:
 class RstWriter:
     """Writes items to ``out`` in kernel-doc's reST."""
 
+    enum_undescribed = "      *undescribed*\n"
+    enum_tail = "\n"
+
     def __init__(self, style: RstStyle):
         self.style = style
         self.out: list[str] = []
@@ -84,9 +87,21 @@ class RstWriter:
             parts.append(")")
         return "".join(parts)
 
+    def before_directive(self, item: Item) -> None:
+        """What comes before a function's directive (7.x: its line)."""
+
+    def typedef_lineno(self, item: Item) -> None:
+        """The line number before a function typedef's ``**Typedef**``."""
+        self.lineno(item.decl_line)
+
+    def param_line(self, item: Item, name: str) -> int | None:
+        """The line number shown for a parameter's description."""
+        return item.desc_lines.get(name)
+
     def function(self, item: Item) -> None:
         signature = self.signature(item)
         out = self.out
+        self.before_directive(item)
         if self.style.sphinx_major < 3:
             if item.typedef_function:
                 out.append(f".. c:type:: {item.name}\n\n")
@@ -109,7 +124,7 @@ class RstWriter:
             out.append(".. container:: kernelindent\n\n  **Parameters**\n\n")
         for param in item.params:
             out.append(f"  ``{param.text or param.name}``\n")
-            self.lineno(item.desc_lines.get(param.name))
+            self.lineno(self.param_line(item, param.name))
             desc = item.descs.get(param.name)
             if desc is None:
                 out.append("    *undescribed*\n")
@@ -119,7 +134,7 @@ class RstWriter:
         self.sections(item, "  ")
 
     def _typedef_syntax(self, item: Item, signature: str) -> None:
-        self.lineno(item.decl_line)
+        self.typedef_lineno(item)
         self.out.append("   **Typedef**: ")
         self.highlighted(item.purpose, "")
         self.out.append(f"\n\n**Syntax**\n\n  ``{signature}``\n\n")
@@ -137,9 +152,9 @@ class RstWriter:
             if desc:
                 self.highlighted(desc, "      ")
             else:
-                self.out.append("      *undescribed*\n")
+                self.out.append(self.enum_undescribed)
             self.out.append("\n")
-        self.out.append("\n")
+        self.out.append(self.enum_tail)
         self.sections(item, "")
 
     def typedef(self, item: Item) -> None:
@@ -161,12 +176,12 @@ class RstWriter:
         body = item.definition.replace("\t", "    ")
         self.out.append(f"    {item.kind} {item.name} {{\n{body}    }};\n\n  **Members**\n\n")
         for param in item.params:
-            if param.name.startswith("#"):
+            if not param.name or param.name.startswith("#"):
                 continue
             desc = item.descs.get(param.name)
             if desc is None:
                 continue
-            self.lineno(item.desc_lines.get(param.name))
+            self.lineno(self.param_line(item, param.name))
             self.out.append(f"  ``{param.name}``\n")
             self.highlighted(desc, "    ")
             self.out.append("\n")

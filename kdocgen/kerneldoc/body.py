@@ -171,6 +171,8 @@ class PythonBody(_Reader):
     def __init__(self, doc: DocComment):
         super().__init__(doc)
         self.texts: list[str] = []
+        self.opened = 0  # where 7.x kernel-doc counts the open section from
+        self.blank_at = 0  # the blank line that closed the last section
         self.state = self.PURPOSE if doc.purpose_open else self.TEXT
         self.leading: int | None = None
 
@@ -178,6 +180,7 @@ class PythonBody(_Reader):
         if self.state == self.CLOSING and _BLANK.match(line):
             self.flush()
             self.section, self.start_line, self.state = DESCRIPTION, lineno, self.TEXT
+            self.blank_at = lineno
             return False
         if self._heading(line, lineno):
             return False
@@ -192,12 +195,12 @@ class PythonBody(_Reader):
             if text:
                 self.purpose_lines.append(text)
             else:
-                self.state = self.TEXT
+                self.state, self.blank_at = self.TEXT, lineno
             return False
         if self.state == self.CLOSING:
             text = self._unindent(text)
         if not self.texts and self.section == DESCRIPTION:
-            self.start_line = lineno
+            self.start_line, self.opened = lineno, self.blank_at or lineno
         self.texts.append(text)
         return False
 
@@ -217,7 +220,7 @@ class PythonBody(_Reader):
         self.flush()
         title = canonical_title(match.group(1))
         closing = title in (RETURN, CONTEXT) or title.startswith("@")
-        self.section, self.start_line = title, lineno
+        self.section, self.start_line, self.opened, self.blank_at = title, lineno, lineno, 0
         self.state = self.CLOSING if closing else self.TEXT
         self.leading = None
         self.texts = [(match.group(2) or "").lstrip()]
@@ -242,6 +245,6 @@ class PythonBody(_Reader):
                 section.body += "\n" + body
                 return
             if section.title == title:
-                section.body, section.line = body, line
+                section.body, section.line, section.opened = body, line, self.opened
                 return
-        self.doc.sections.append(Section(title, body, line))
+        self.doc.sections.append(Section(title, body, line, self.opened))
