@@ -94,8 +94,8 @@ def run(options: Options, dialect: Dialect) -> Result:
     desc_lines: dict[str, int] = {}
     for path in options.files:
         _one_file(path, options, dialect, selection, style, out, result, desc_lines)
+    result.status = _status(options, result, dialect, out)
     result.stdout = "".join(out)
-    result.status = _status(options, result)
     return result
 
 
@@ -148,14 +148,16 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
     if isinstance(writer, PythonRstWriter):
         writer.nosymbols = frozenset(options.nosymbols)
     written = 0
+    repeated: set[int] = set()
     entries = read_entries(lines, dialect)
-    for entry in entries:
+    for index, entry in enumerate(entries):
         item = make_item(entry, dialect.python)
         items.append(item)
         desc_lines.update({name: doc.line for name, doc in entry.doc.params.items()})
         if item is not None:
             item.desc_lines = dict(desc_lines)
             entry.param_names = [p.name for p in item.params]
+            entry.return_type = item.return_type if item.kind == "function" else ""
         if entry.doc.kind == "function" and options.lineno and entry.end_line and not dialect.python:
             writer.lineno(entry.first_line)
         if item is None:
@@ -166,9 +168,12 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
         elif not selection.declaration(item.name, "function" if item.kind == "function" else item.kind):
             continue
         written += 1
+        if options.selection not in ("include", "exported"):
+            repeated.add(index)
         if options.mode == "rst":
             writer.write(item)
-    shown = warnings_of(model, options, selection, dialect, entries, lines)
+    shown = warnings_of(model, options, selection, dialect, entries, lines,
+                        repeated if dialect.python else None)
     result.stderr.extend(shown.lines)
     result.warnings += shown.count
     result.errors += shown.errors
@@ -179,7 +184,7 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
         out.append(text + "\n" if dialect.python and text else text)
     elif options.lineno:
         out.append("".join(line for line in writer.out if line.startswith(".. LINENO")))
-    if not written and options.mode != "none":
+    if not written and options.mode != "none" and not dialect.python:
         if options.selection == INCLUDE:
             for name in options.symbols:
                 result.stderr.append(f"{path}:1: warning: '{name}' not found\n")
@@ -189,7 +194,17 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
             result.warnings += 1
 
 
-def _status(options: Options, result: Result) -> int:
+def _status(options: Options, result: Result, dialect: Dialect, out: list[str]) -> int:
+    """The exit status; the Perl tool counts warnings with -Werror (else
+    errors, 0 with -none), the Python one says so on stdout and exits 3."""
+    count = result.warnings + result.errors
+    if dialect.python:
+        if count and options.werror:
+            out.append(f"{count} warnings as errors\n")
+            return 3
+        if count and options.verbose:
+            out.append(f"{count} errors\n")
+        return 0
     if options.werror and result.warnings:
         result.stderr.append(f"{result.warnings} warnings as Errors\n")
         return result.warnings & 0xFF

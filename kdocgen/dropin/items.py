@@ -79,7 +79,7 @@ def _make_item(entry: Entry, python: bool) -> Item | None:
         return item
     if doc.kind == "function":
         item.name = entry.name or item.name
-        return _function(item, entry.text)
+        return _function(item, entry.text, python)
     if doc.kind in ("struct", "union"):
         return _record(item, entry.text, python)
     if doc.kind == "enum":
@@ -89,8 +89,8 @@ def _make_item(entry: Entry, python: bool) -> Item | None:
     return None
 
 
-def _function(item: Item, text: str) -> Item | None:
-    proto = split_prototype(text)
+def _function(item: Item, text: str, python: bool) -> Item | None:
+    proto = split_prototype(text, python)
     if proto is None or proto.name != item.name:
         return None
     item.return_type, item.params, item.object_macro = proto.return_type, proto.params, proto.object_macro

@@ -80,9 +80,10 @@ def _drop_word(text: str, word: str, anywhere: bool) -> str:
     return text[:pos] + text[end:]
 
 
-def _drop_call(text: str, word: str) -> str:
+def _drop_call(text: str, word: str, keep_blanks: bool = False) -> str:
     """``text`` without the first ``word(...)`` followed by spaces, when
-    its parentheses hold no other parentheses."""
+    its parentheses hold no other parentheses (with ``keep_blanks``, as
+    7.x does, the spaces stay)."""
     pos = text.find(word)
     while pos >= 0:
         after = skip_blanks(text, pos + len(word))
@@ -91,7 +92,7 @@ def _drop_call(text: str, word: str) -> str:
             if close > 0 and "(" not in text[after + 1:close]:
                 end = close + 1
                 if end < len(text) and text[end] == " ":
-                    while end < len(text) and text[end] == " ":
+                    while end < len(text) and text[end] == " " and not keep_blanks:
                         end += 1
                     return text[:pos] + text[end:]
         pos = text.find(word, pos + 1)
@@ -117,7 +118,7 @@ def _drop_attribute(text: str) -> str:
     return text[:pos] + text[skip_blanks(text, index):]
 
 
-def undecorate(text: str) -> tuple[str, bool]:
+def undecorate(text: str, python: bool = False) -> tuple[str, bool]:
     """The prototype without kernel decorations, and whether it was a ``#define``."""
     for word in LEADING_WORDS:
         text = _drop_word(text, word, anywhere=False)
@@ -125,7 +126,7 @@ def undecorate(text: str) -> tuple[str, bool]:
         text = _drop_word(text, word, anywhere=True)
     text = text.replace("_noprof", "", 1)
     for word in ANYWHERE_CALLS:
-        text = _drop_call(text, word)
+        text = _drop_call(text, word, python)
     text = _bucket_params(text)
     define = False
     stripped = text
@@ -152,10 +153,10 @@ def _bucket_params(text: str) -> str:
     return text[:pos] + f"{parts[0]}, {parts[1]}" + text[close + 1:]
 
 
-def split_prototype(text: str) -> Prototype | None:
+def split_prototype(text: str, python: bool = False) -> Prototype | None:
     """Return type, name and parameters of an undecorated prototype (see
     :func:`undecorate`), or None when kernel-doc cannot understand it."""
-    text, define = undecorate(text)
+    text, define = undecorate(text, python)
     if define:
         end = 0
         while end < len(text) and text[end] in NAME_CHARS:

@@ -37,6 +37,10 @@ class Entry:
     warning: str = ""
     #: the name the declaration must have ("": the comment's)
     name: str = ""
+    #: a system call or tracepoint, rewritten before it was read
+    text_rewritten: bool = False
+    #: a function's return type (set by the items)
+    return_type: str = ""
 
 
 def read_entries(lines: list[str], dialect: Dialect) -> list[Entry]:
@@ -226,8 +230,9 @@ def _collect_function(entry: Entry, lines: list[str], index: int, python: bool) 
             break
     entry.text = _function_text("".join(parts))
     if "SYSCALL_DEFINE" in entry.text:
-        entry.text = syscall(entry.text)
+        entry.text, entry.text_rewritten = syscall(entry.text), True
     if is_tracepoint(entry.text):
+        entry.text_rewritten = True
         entry.text, understood = tracepoint(entry.text)
         if understood:
             entry.name = "trace_" + entry.doc.name

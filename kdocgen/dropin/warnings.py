@@ -43,59 +43,96 @@ class Shown:
 
 
 def warnings_of(model: SourceFile, options: Options, selection: Selection, dialect: Dialect,
-                entries: list[Entry], lines: list[str]) -> Shown:
+                entries: list[Entry], lines: list[str], repeated: set[int] | None = None) -> Shown:
     """The warnings kernel-doc prints for ``model``'s file (``entries``:
-    its comments as :mod:`.reader` read them, ``lines``: its text)."""
+    its comments as :mod:`.reader` read them, ``lines``: its text).  The
+    7.x kernel-doc prints the warnings about an item again when it outputs
+    the item: ``repeated`` are the indexes of those entries."""
     shown = Shown()
-    kinds = {s.name: s.kind for s in model.symbols if s.documented}
-    failures = [Diagnostic(model.path, e.end_line, "parse-error", e.failure) for e in entries if e.failure]
-    failures += [Diagnostic(model.path, e.end_line, "kernel-doc", e.warning) for e in entries if e.warning]
-    for diag in _in_kernel_doc_order(model.diagnostics + failures, entries):
-        if diag.rule == "parse-error":
-            shown.lines.append(_format(dialect, diag.path, diag.line, diag.message, "error"))
-            shown.errors += 1
-            continue
-        rule = diag.rule
-        if rule in KDOCGEN_ONLY:
-            continue
-        if rule == "no-return" and not options.wreturn:
-            continue
-        if rule == "short-description" and not options.wshort_desc:
-            continue
-        if rule in SELECTED_ONLY and diag.symbol:
-            kind = kinds.get(diag.symbol, "function")
-            if not selection.warns(diag.symbol, "function" if kind in ("function", "macro") else kind):
-                continue
-        if rule in ERRORS:
-            continue  # kdocgen's own reading; kernel-doc's are the entries' failures
-        message = diag.message
-        if rule == "not-kernel-doc" and not dialect.python and 0 < diag.line <= len(lines):
-            message += "\n" + lines[diag.line - 1].expandtabs(8)
-        shown.lines.append(_format(dialect, diag.path, diag.line, message, "warning"))
-        shown.count += 1
+    kinds: dict[str, str] = {s.name: s.kind for s in model.symbols if s.documented}
+    extra = [Diagnostic(model.path, e.end_line, "parse-error", e.failure) for e in entries if e.failure]
+    extra += [Diagnostic(model.path, e.end_line, "kernel-doc", e.warning) for e in entries if e.warning]
+    extra += [d for e in entries for d in _rewritten_warnings(model.path, e, dialect)]
+    again: list[str] = []
+    for diag, at in _in_kernel_doc_order(model.diagnostics + extra, entries, dialect.python):
+        if at >= 0 and entries[at].text_rewritten and diag.rule in AT_DECLARATION_END and not diag.symbol == "!":
+            continue  # kdocgen's extraction does not rewrite system calls and tracepoints
+        text = _shown(diag, options, selection, dialect, kinds, lines, shown)
+        if text and repeated is not None and at in repeated and diag.rule in _PHASE:
+            again.append(text)
+    shown.lines += again
+    shown.count += len(again)
     return shown
 
 
-def _in_kernel_doc_order(diagnostics: list[Diagnostic], entries: list[Entry]) -> list[Diagnostic]:
-    """The diagnostics at kernel-doc's lines, in kernel-doc's order: those
-    about a declaration at the line it ends on, its parameters in order."""
+def _shown(diag: Diagnostic, options: Options, selection: Selection, dialect: Dialect,
+           kinds: dict[str, str], lines: list[str], shown: Shown) -> str:
+    """Add ``diag`` to ``shown`` if kernel-doc prints it; its text if so."""
+    rule = diag.rule
+    if rule == "parse-error":
+        text = _format(dialect, diag.path, diag.line, diag.message, "error")
+        shown.lines.append(text)
+        shown.errors += 1
+        return ""
+    if rule in KDOCGEN_ONLY or rule in ERRORS:  # kernel-doc's parse errors are the entries' failures
+        return ""
+    if rule == "no-return" and not options.wreturn:
+        return ""
+    if rule == "short-description" and not options.wshort_desc:
+        return ""
+    if rule in SELECTED_ONLY and diag.symbol and not dialect.python:
+        kind = kinds.get(diag.symbol, "function")
+        if not selection.warns(diag.symbol, "function" if kind in ("function", "macro") else kind):
+            return ""
+    message = diag.message
+    if rule == "not-kernel-doc" and not dialect.python and 0 < diag.line <= len(lines):
+        message += "\n" + lines[diag.line - 1].expandtabs(8)
+    text = _format(dialect, diag.path, diag.line, message, "warning")
+    shown.lines.append(text)
+    shown.count += 1
+    return text
+
+
+def _rewritten_warnings(path: str, entry: Entry, dialect: Dialect) -> list[Diagnostic]:
+    """The undescribed parameters of a system call or tracepoint (kdocgen's
+    extraction reads those declarations otherwise)."""
+    if not entry.text_rewritten or not entry.param_names:
+        return []
+    described = set(entry.doc.params)
+    name = entry.name or entry.doc.name
+    found = [Diagnostic(path, entry.end_line, "param-undescribed",
+                        dialect.message("param-undescribed", param=param, name=name), symbol="!")
+             for param in entry.param_names
+             if param not in described and not param.startswith("#") and param not in ("void", "...")]
+    returns = any(s.title == "Return" for s in entry.doc.sections)
+    if entry.return_type and not entry.return_type.rstrip().endswith("void") and not returns:
+        found.append(Diagnostic(path, entry.end_line, "no-return",
+                                f"No description found for return value of '{name}'", symbol="!"))
+    return found
+
+
+def _in_kernel_doc_order(diagnostics: list[Diagnostic], entries: list[Entry],
+                         python: bool) -> list[tuple[Diagnostic, int]]:
+    """The diagnostics at kernel-doc's lines, in kernel-doc's order, each
+    with the index of its entry (-1 if none): those about a declaration at
+    the line it ends on (7.x: the line before), its parameters in order."""
     starts = [e.doc.start for e in entries]
     keyed = []
     for order, diag in enumerate(diagnostics):
-        line, phase, index = diag.line, 0, order
-        if diag.rule in AT_DECLARATION_END:
+        line, phase, index, at = diag.line, 0, order, -1
+        if diag.rule in AT_DECLARATION_END or diag.rule in ("parse-error", "kernel-doc"):
             at = bisect.bisect_right(starts, diag.line) - 1
             if at >= 0 and entries[at].end_line:
                 entry = entries[at]
-                line = entry.end_line
+                line = entry.end_line - (1 if python else 0)
                 phase = _PHASE.get(diag.rule, 3)
                 index = _position(entry, diag)
-        keyed.append(((line, phase, index, order), diag))
-    keyed.sort(key=lambda pair: pair[0])
-    out = []
-    for (line, _, _, _), diag in keyed:
-        out.append(Diagnostic(diag.path, line, diag.rule, diag.message, diag.severity, symbol=diag.symbol))
-    return out
+            else:
+                at = -1
+        keyed.append(((line, phase, index, order), diag, at))
+    keyed.sort(key=lambda triple: triple[0])
+    return [(Diagnostic(diag.path, key[0], diag.rule, diag.message, diag.severity, symbol=diag.symbol), at)
+            for key, diag, at in keyed]
 
 
 def _position(entry: Entry, diag: Diagnostic) -> int:
