@@ -19,13 +19,15 @@ _I = re.IGNORECASE | re.DOTALL | re.ASCII
 _S = re.DOTALL | re.ASCII
 
 _PRIVATE_TO_PUBLIC = re.compile(r"/\*\s*private:.*?/\*\s*public:.*?\*/", _I)
-_PRIVATE_TO_END = re.compile(r"/\*\s*private:.*", _I)
+_PRIVATE_TO_END = re.compile(r"/[*]\s*private:.*", _I)
 _COMMENT = re.compile(r"/\*.*?\*/", _S)
 _GCC_ATTRIBUTE = re.compile(r"\s*__attribute__\s*\(\([\w,*\s()]*\)\)", _I)
 #: attributes written without arguments, removed with the blanks around
 _BARE_ATTRIBUTES = ("CRYPTO_MINALIGN_ATTR", "____cacheline_aligned_in_smp", "____cacheline_aligned")
 _CALL_ATTRIBUTES = re.compile(r"\s*(?:__aligned|__counted_by(?:_le|_be)?)\s*\([^;]*\)", _S)
 _PACKED = re.compile(r"\s*__packed\s*", _S)
+#: 7.x: lock annotations of members (``__guarded_by(&lock)``) are dropped too
+_LOCK_ANNOTATIONS = re.compile(r"\s*__(?:pt_)?guarded_by\s*[(][^;)]*[)]", _S)
 _ARG = r"([^,)]+)"
 _QUALIFIER = (r"(?:__attribute__\s*\(\([\w,*\s()]*\)\)|__packed|__aligned|"
               r"____cacheline_aligned_in_smp|____cacheline_aligned)")
@@ -63,6 +65,8 @@ def clean_members(body: str, python: bool = False) -> str:
     body = _COMMENT.sub("", body)
     body = _GCC_ATTRIBUTE.sub(" ", body)
     body = _CALL_ATTRIBUTES.sub(" ", body)
+    if python:
+        body = _LOCK_ANNOTATIONS.sub("", body)
     body = _PACKED.sub(" ", body)
     for word in _BARE_ATTRIBUTES:
         body = re.sub(r"\s*" + word, " ", body)
@@ -75,7 +79,7 @@ def _unwrap_groups(body: str) -> str:
     (``struct_group_tagged(TAG, NAME, ...)`` also declares ``struct TAG NAME``)."""
     body = re.sub(r"\bstruct_group\s*\([^,]*,", "STRUCT_GROUP(", body)
     body = re.sub(r"\bstruct_group_attr\s*\((?:[^,]*,){2}", "STRUCT_GROUP(", body)
-    body = re.sub(r"\bstruct_group_tagged\s*\(([^,]*),([^,]*),", r"struct \1 \2; STRUCT_GROUP(", body)
+    body = re.sub(r"\bstruct_group_tagged\s*[(]([^,]*),([^,]*),", r"struct \1 \2; STRUCT_GROUP(", body)
     body = re.sub(r"\b__struct_group\s*\((?:[^,]*,){3}", "STRUCT_GROUP(", body)
     out, pos = [], 0
     while True:
@@ -105,13 +109,13 @@ def _expand_macros(body: str, python: bool) -> str:
     body = re.sub(r"__ETHTOOL_DECLARE_LINK_MODE_MASK\s*\(([^)]+)\)",
                   r"DECLARE_BITMAP(\1, __ETHTOOL_LINK_MODE_MASK_NBITS)", body)
     body = re.sub(r"DECLARE_PHY_INTERFACE_MASK\s*\(([^)]+)\)", r"DECLARE_BITMAP(\1, PHY_INTERFACE_MODE_MAX)", body)
-    body = re.sub(r"DECLARE_BITMAP\s*\(" + _ARG + (r"," if python else r",\s*") + _ARG + r"\)", r"unsigned long \1[BITS_TO_LONGS(\2)]", body)
-    body = re.sub(r"DECLARE_HASHTABLE\s*\(" + _ARG + r",\s*" + _ARG + r"\)", r"unsigned long \1[1 << ((\2) - 1)]", body)
-    body = re.sub(r"DECLARE_KFIFO\s*\(" + _ARG + r",\s*" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
-    body = re.sub(r"DECLARE_KFIFO_PTR\s*\(" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
-    body = re.sub(r"(?:__)?DECLARE_FLEX_ARRAY\s*\(" + _ARG + r",\s*" + _ARG + r"\)", r"\1 \2[]", body)
-    body = re.sub(r"DEFINE_DMA_UNMAP_ADDR\s*\(" + _ARG + r"\)", r"dma_addr_t \1", body)
-    return re.sub(r"DEFINE_DMA_UNMAP_LEN\s*\(" + _ARG + r"\)", r"__u32 \1", body)
+    body = re.sub(r"DECLARE_BITMAP\s*[(]" + _ARG + (r"," if python else r",\s*") + _ARG + r"\)", r"unsigned long \1[BITS_TO_LONGS(\2)]", body)
+    body = re.sub(r"DECLARE_HASHTABLE\s*[(]" + _ARG + r",\s*" + _ARG + r"\)", r"unsigned long \1[1 << ((\2) - 1)]", body)
+    body = re.sub(r"DECLARE_KFIFO\s*[(]" + _ARG + r",\s*" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
+    body = re.sub(r"DECLARE_KFIFO_PTR\s*[(]" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
+    body = re.sub(r"(?:__)?DECLARE_FLEX_ARRAY\s*[(]" + _ARG + r",\s*" + _ARG + r"\)", r"\1 \2[]", body)
+    body = re.sub(r"DEFINE_DMA_UNMAP_ADDR\s*[(]" + _ARG + r"\)", r"dma_addr_t \1", body)
+    return re.sub(r"DEFINE_DMA_UNMAP_LEN\s*[(]" + _ARG + r"\)", r"__u32 \1", body)
 
 
 _NESTED = re.compile(r"(struct|union)([^{};]+)\{([^{}]*)\}([^{};]*);")
@@ -129,7 +133,7 @@ def flatten(members: str) -> str:
         for id_ in ids.split(",") if ids else []:
             written.append(f"{kind} {id_}; ")
             id_ = re.split(r"[:\[]", id_, maxsplit=1)[0]
-            id_ = re.sub(r"^\s*\**(\S+)\s*", r"\1", id_)
+            id_ = re.sub(r"^\s*[*]*(\S+)\s*", r"\1", id_)
             for arg in content.split(";"):
                 if arg.strip():
                     written.append(_nested_member(arg, id_))
@@ -145,7 +149,7 @@ def _nested_member(arg: str, id_: str) -> str:
             return ""
         return f"{pointer[1]}{prefix}{pointer[2]}{pointer[3]}; "
     arg = arg.strip()
-    arg = re.sub(r":\s*\d+\s*", "", arg)
+    arg = re.sub(r":\s*[0-9]+\s*", "", arg)
     arg = re.sub(r"\[.*\]", "", arg, flags=re.DOTALL)
     arg = re.sub(r"\s*,\s*", ",", arg)
     split = re.match(r"(.*)\s+([\S,]+)", arg, re.DOTALL)
@@ -153,7 +157,7 @@ def _nested_member(arg: str, id_: str) -> str:
         return f"{arg}; "
     out = []
     for name in split[2].split(","):
-        name = re.sub(r"^\s*\**(\S+)\s*", r"\1", name)
+        name = re.sub(r"^\s*[*]*(\S+)\s*", r"\1", name)
         if name.strip():
             out.append(f"{split[1]} {prefix}{name}; ")
     return "".join(out)

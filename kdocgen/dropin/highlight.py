@@ -23,7 +23,7 @@ PERL_RULES: list[Rule] = [
     (re.compile(r"%([\w*-]+)", _A), lambda m: f"``{m[1]}``"),
     (re.compile(r"&(\w+)(->|\.)(\w+)\(\)", _A), lambda m: f":c:type:`{m[1]}{m[2]}{m[3]}\\(\\) <{m[1]}>`"),
     (re.compile(r"&(\w+)(->|\.)(\w+)", _A), lambda m: f":c:type:`{m[1]}{m[2]}{m[3]} <{m[1]}>`"),
-    (re.compile(r"@(\w+)\(\)", _A), lambda m: f"**{m[1]}\\(\\)**"),
+    (re.compile(r"@(\w+)[(][)]", _A), lambda m: f"**{m[1]}\\(\\)**"),
     (re.compile(r"@(\w+->[^\s]+)\(\)", _A), lambda m: f"**{m[1]}\\(\\)**"),
     (re.compile(r"&((?:enum|struct|typedef|union)\s*(\w+))", _A), lambda m: f":c:type:`{m[1]} <{m[2]}>`"),
     (re.compile(r"&(\w+)", _A), lambda m: f":c:type:`{m[1]}`"),

@@ -135,9 +135,18 @@ def _enum(item: Item, text: str) -> Item | None:
         return None
     item.name = name or "(anonymous)"
     members = re.sub(r"\([^;]*?\)", "", members.rstrip())
-    names = [re.sub(r"^\s*(\w+).*", r"\1", arg, flags=re.S) for arg in _perl_split(members, ",")]
+    names = [_first_word(arg) for arg in _perl_split(members, ",")]
     item.params = [Param(n, n) for n in names]
     return item
+
+
+def _first_word(text: str) -> str:
+    """The word ``text`` starts with (after blanks); ``text`` if none."""
+    rest = text.lstrip()
+    end = 0
+    while end < len(rest) and (rest[end].isalnum() or rest[end] == "_"):
+        end += 1
+    return rest[:end] if end else text
 
 
 def _enum_parts(text: str) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ written (comments dropped, runs of blanks made one space).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: Words dropped when they start the prototype (each followed by spaces).
@@ -153,9 +154,15 @@ def _bucket_params(text: str) -> str:
     return text[:pos] + f"{parts[0]}, {parts[1]}" + text[close + 1:]
 
 
+_LOCK_CONTEXT = re.compile(r"\s*\b__(?:cond_)?(?:acquires|releases|must_hold)\w*\s*[(][^()]*[)]")
+
+
 def split_prototype(text: str, python: bool = False) -> Prototype | None:
     """Return type, name and parameters of an undecorated prototype (see
-    :func:`undecorate`), or None when kernel-doc cannot understand it."""
+    :func:`undecorate`), or None when kernel-doc cannot understand it
+    (7.x also drops lock context annotations such as ``__acquires(x)``)."""
+    if python and "__" in text:
+        text = _LOCK_CONTEXT.sub("", text)
     text, define = undecorate(text, python)
     if define:
         end = 0
