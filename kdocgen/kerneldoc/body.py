@@ -195,7 +195,7 @@ class PythonBody(_Reader):
             if text:
                 self.purpose_lines.append(text)
             else:
-                self.state, self.blank_at = self.TEXT, lineno
+                self.state, self.blank_at = self.TEXT, lineno - (1 if self.purpose_lines else 0)
             return False
         if self.state == self.CLOSING:
             text = self._unindent(text)
