@@ -67,6 +67,7 @@ def clean_members(body: str, python: bool = False) -> str:
     body = _CALL_ATTRIBUTES.sub(" ", body)
     if python:
         body = _LOCK_ANNOTATIONS.sub("", body)
+        body = re.sub(r"\s*\b__rcu\b", "", body)
     body = _PACKED.sub(" ", body)
     for word in _BARE_ATTRIBUTES:
         body = re.sub(r"\s*" + word, " ", body)
@@ -212,4 +213,7 @@ def read_record(text: str, python: bool = False) -> Record | None:
         return None
     kind, name, body = found
     members = clean_members(body, python)
-    return Record(kind, name, member_list(members), show(members))
+    shown = show(members)
+    if python:  # 7.x: no blank before a member's ";"
+        shown = re.sub(r"[ \t]+;", ";", shown)
+    return Record(kind, name, member_list(members), shown)

@@ -290,7 +290,7 @@ def _collect_type(entry: Entry, lines: list[str], index: int, python: bool) -> N
         while True:
             cut = _first_of(text, "{};")
             if cut < 0:
-                proto += text
+                proto += (" " if python and proto and text else "") + text
                 break
             if proto:
                 proto += " "
