@@ -111,7 +111,7 @@ def _expand_macros(body: str, python: bool) -> str:
                   r"DECLARE_BITMAP(\1, __ETHTOOL_LINK_MODE_MASK_NBITS)", body)
     body = re.sub(r"DECLARE_PHY_INTERFACE_MASK\s*\(([^)]+)\)", r"DECLARE_BITMAP(\1, PHY_INTERFACE_MODE_MAX)", body)
     body = re.sub(r"DECLARE_BITMAP\s*[(]" + _ARG + (r"," if python else r",\s*") + _ARG + r"\)", r"unsigned long \1[BITS_TO_LONGS(\2)]", body)
-    body = re.sub(r"DECLARE_HASHTABLE\s*[(]" + _ARG + r",\s*" + _ARG + r"\)", r"unsigned long \1[1 << ((\2) - 1)]", body)
+    body = re.sub(r"DECLARE_HASHTABLE\s*[(]" + _ARG + (r"," if python else r",\s*") + _ARG + r"\)", r"unsigned long \1[1 << ((\2) - 1)]", body)
     body = re.sub(r"DECLARE_KFIFO\s*[(]" + _ARG + r",\s*" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
     body = re.sub(r"DECLARE_KFIFO_PTR\s*[(]" + _ARG + r",\s*" + _ARG + r"\)", r"\2 *\1", body)
     body = re.sub(r"(?:__)?DECLARE_FLEX_ARRAY\s*[(]" + _ARG + r",\s*" + _ARG + r"\)", r"\1 \2[]", body)

@@ -161,8 +161,9 @@ def split_prototype(text: str, python: bool = False) -> Prototype | None:
     """Return type, name and parameters of an undecorated prototype (see
     :func:`undecorate`), or None when kernel-doc cannot understand it
     (7.x also drops lock context annotations such as ``__acquires(x)``)."""
-    if python and "__" in text:
-        text = _LOCK_CONTEXT.sub("", text)
+    if python:
+        text = _LOCK_CONTEXT.sub("", text) if "__" in text else text
+        text = _drop_word(text, "STATIC_IFN_KUNIT", anywhere=False).replace("__always_unused ", "")
     text, define = undecorate(text, python)
     if define:
         end = 0

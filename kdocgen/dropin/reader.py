@@ -104,7 +104,7 @@ class _Inline:
         if self.open:
             self._inside(line, number)
             return True
-        one = _oneline(line)
+        one = _oneline(line, self.python)
         if one is not None:
             title, text = one
             if self.python:
@@ -152,8 +152,9 @@ class _Inline:
         self.title, self.contents = "", ""
 
 
-def _oneline(line: str) -> tuple[str, str] | None:
-    """``(title, text)`` of a one-line ``/** @name: text */``."""
+def _oneline(line: str, python: bool = False) -> tuple[str, str] | None:
+    """``(title, text)`` of a one-line ``/** @name: text */`` (7.x: also
+    ``@outer.inner``)."""
     body = line.strip()
     if not (body.startswith("/**") and body.endswith("*/")):
         return None
@@ -162,7 +163,8 @@ def _oneline(line: str) -> tuple[str, str] | None:
     if not lead.startswith("@"):
         return None
     colon = lead.find(":")
-    if colon < 2 or not all(c.isalnum() or c == "_" or c.isspace() for c in lead[1:colon]):
+    extra = "_." if python else "_"
+    if colon < 2 or not all(c.isalnum() or c in extra or c.isspace() for c in lead[1:colon]):
         return None
     return lead[:colon], lead[colon + 1:].lstrip()
 
