@@ -215,5 +215,5 @@ def read_record(text: str, python: bool = False) -> Record | None:
     members = clean_members(body, python)
     shown = show(members)
     if python:  # 7.x: no blank before a member's ";"
-        shown = re.sub(r"[ \t]+;", ";", shown)
+        shown = re.sub(r"^(\t+[^#\t][^\n]*?)[ \t]+;", r"\1;", shown, flags=re.M)
     return Record(kind, name, member_list(members), shown)

@@ -164,6 +164,7 @@ def split_prototype(text: str, python: bool = False) -> Prototype | None:
     if python:
         text = _LOCK_CONTEXT.sub("", text) if "__" in text else text
         text = _drop_word(text, "STATIC_IFN_KUNIT", anywhere=False).replace("__always_unused ", "")
+        text = _drop_word(text, "__exit", anywhere=True).replace("[at_least ", "[static ")
     text, define = undecorate(text, python)
     if define:
         end = 0
