@@ -67,7 +67,8 @@ def clean_members(body: str, python: bool = False) -> str:
     body = _CALL_ATTRIBUTES.sub(" ", body)
     if python:
         body = _LOCK_ANNOTATIONS.sub("", body)
-        body = re.sub(r"\s*\b__rcu\b", "", body)
+        body = re.sub(r"\b__(?:rcu|private)\b\s*", "", body)
+        body = re.sub(r"\s*__counted_by_ptr\s*[(][^;]*[)]", " ", body)
     body = _PACKED.sub(" ", body)
     for word in _BARE_ATTRIBUTES:
         body = re.sub(r"\s*" + word, " ", body)

@@ -163,7 +163,7 @@ def split_prototype(text: str, python: bool = False) -> Prototype | None:
     (7.x also drops lock context annotations such as ``__acquires(x)``)."""
     if python:
         text = _LOCK_CONTEXT.sub("", text) if "__" in text else text
-        text = _drop_word(text, "STATIC_IFN_KUNIT", anywhere=False).replace("__always_unused ", "")
+        text = _drop_word(text, "STATIC_IFN_KUNIT", anywhere=False).replace("__always_unused ", "").replace("__maybe_unused ", "")
         text = _drop_word(text, "__exit", anywhere=True).replace("[at_least ", "[static ")
     text, define = undecorate(text, python)
     if define:
