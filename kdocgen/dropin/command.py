@@ -178,6 +178,9 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
     result.warnings += shown.count
     result.errors += shown.errors
     if options.mode == "man":
+        man = _man_writer()
+        if man is not None:
+            out.append(_man_pages(man, path, text, model, options, dialect, selection))
         return
     if options.mode == "rst":
         text = writer.text()
@@ -211,13 +214,23 @@ def _status(options: Options, result: Result, dialect: Dialect, out: list[str]) 
     return 0 if options.mode == "none" else result.errors & 0xFF
 
 
-def _write_man(options: Options, dialect: Dialect, stdout: TextIO, stderr: TextIO) -> int:
+def _man_writer():
+    """kdocgen.dropin.man (written separately), None when not installed."""
     try:
-        man = importlib.import_module("kdocgen.dropin.man")
+        return importlib.import_module("kdocgen.dropin.man")
     except ImportError:
-        stderr.write("kdocgen kernel-doc: -man output is not available in this version\n")
-        return 1
-    return int(man.write_man(options, dialect, stdout, stderr) or 0)
+        return None
+
+
+def _man_pages(man, path: str, text: str, model, options: Options, dialect: Dialect,
+               selection: Selection) -> str:
+    """The ``-man`` output of one file, by :func:`kdocgen.dropin.man.write_man`."""
+    chosen = [s for s in model.documented
+              if (selection.doc_block(s.name) if s.kind == "doc"
+                  else selection.declaration(s.name, "function" if s.kind in ("function", "macro") else s.kind))]
+    date = man.man_date_from(os.environ.get("KBUILD_BUILD_TIMESTAMP"), dialect)
+    modulename = options.modulename if options.modulename != "Kernel API" else None
+    return man.write_man(model, chosen, dialect, man.ManOptions(path, date, modulename, text=text))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,8 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         sys.stderr.write(f"kdocgen kernel-doc: {err}\n")
         return 1
-    if options.mode == "man":
-        return _write_man(options, dialect, sys.stdout, sys.stderr)
+    if options.mode == "man" and _man_writer() is None:
+        sys.stderr.write("kdocgen kernel-doc: -man output is not available in this version\n")
+        return 1
     result = run(options, dialect)
     sys.stdout.write(result.stdout)
     sys.stdout.flush()
