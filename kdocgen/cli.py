@@ -417,7 +417,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kdocgen`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["kernel-doc"]:  # kernel-doc's own flags (-rst, -function NAME, ...), not argparse's
+        from .dropin.command import main as kernel_doc
+        return kernel_doc(argv[1:])
     parser = build_parser()
+    parser.epilog = ((parser.epilog or "") + "\n  kernel-doc FLAGS FILE...  run like the kernel tree's "
+                     "scripts/kernel-doc (same flags and output)").strip()
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -67,6 +67,10 @@ class Section:
     title: str
     body: str
     line: int = 0
+    #: 7.x: the line kernel-doc counts the section from (for its output's
+    #: line numbers; an implicit Description starts at the blank line
+    #: before its text); 0 when not recorded
+    opened: int = 0
     #: the body as the comment holds it (leading blank lines and trailing
     #: blanks kept), for writers that print it line by line like kernel-doc
     raw: str = ""

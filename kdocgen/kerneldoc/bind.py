@@ -285,7 +285,7 @@ class Binder:
         Description or Return."""
         keep = [s for s in doc.sections if s.body.strip()
                 or not (self.dialect.python and s.title in (DESCRIPTION, RETURN))]
-        return [Section(s.title, _trim(s.body), s.line, raw=s.body) for s in keep]
+        return [Section(s.title, _trim(s.body), s.line, opened=s.opened, raw=s.body) for s in keep]
 
     def describe(self, doc: DocComment, symbol: Symbol, has_return: bool, checked: bool = True) -> Symbol:
         """``symbol`` with the parameter descriptions copied in; (if

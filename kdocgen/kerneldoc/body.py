@@ -61,7 +61,8 @@ class _Reader:
         else:
             self.flush()
         if self.purpose_lines:
-            self.doc.purpose = SPACES.sub(" ", " ".join([self.doc.purpose, *self.purpose_lines])).strip()
+            self.doc.raw_purpose = SPACES.sub(" ", " ".join([self.doc.purpose, *self.purpose_lines]))
+            self.doc.purpose = self.doc.raw_purpose.strip()
 
     def ended(self, line: str, lineno: int) -> bool:
         """Whether ``line`` closes the comment (the open section is stored)."""
@@ -168,6 +169,8 @@ class PythonBody(_Reader):
     def __init__(self, doc: DocComment):
         super().__init__(doc)
         self.texts: list[str] = []
+        self.opened = 0  # where 7.x kernel-doc counts the open section from
+        self.blank_at = 0  # the blank line that closed the last section
         self.state = self.PURPOSE if doc.purpose_open else self.TEXT
         self.leading: int | None = None
 
@@ -175,6 +178,7 @@ class PythonBody(_Reader):
         if self.state == self.CLOSING and _BLANK.match(line):
             self.flush()
             self.section, self.start_line, self.state = DESCRIPTION, lineno, self.TEXT
+            self.blank_at = lineno
             return False
         if self._heading(line, lineno):
             return False
@@ -189,12 +193,12 @@ class PythonBody(_Reader):
             if text:
                 self.purpose_lines.append(text)
             else:
-                self.state = self.TEXT
+                self.state, self.blank_at = self.TEXT, lineno - (1 if self.purpose_lines else 0)
             return False
         if self.state == self.CLOSING:
             text = self._unindent(text)
         if not self.texts and self.section == DESCRIPTION:
-            self.start_line = lineno
+            self.start_line, self.opened = lineno, self.blank_at or lineno
         self.texts.append(text)
         return False
 
@@ -214,7 +218,7 @@ class PythonBody(_Reader):
         self.flush()
         title = canonical_title(match.group(1))
         closing = title in (RETURN, CONTEXT) or title.startswith("@")
-        self.section, self.start_line = title, lineno
+        self.section, self.start_line, self.opened, self.blank_at = title, lineno, lineno, 0
         self.state = self.CLOSING if closing else self.TEXT
         self.leading = None
         self.texts = [(match.group(2) or "").lstrip()]
@@ -239,9 +243,9 @@ class PythonBody(_Reader):
                 section.body += "\n" + body
                 return
             if section.title == title:
-                section.body, section.line = body, line
+                section.body, section.line, section.opened = body, line, self.opened
                 return
-        self.doc.sections.append(Section(title, body, line))
+        self.doc.sections.append(Section(title, body, line, self.opened))
 
 
 _END_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.")

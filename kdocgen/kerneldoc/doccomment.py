@@ -35,6 +35,7 @@ class ParamDoc:
 
     desc: str
     line: int
+    #: the text as read, newlines kept (for output byte-identical to kernel-doc's)
     raw: str = ""
 
 
@@ -56,6 +57,9 @@ class DocComment:
     #: Every ``@name`` description met, in order, repeats included (6.x
     #: warns about an excess one each time it is met).
     described: list[tuple[str, int]] = field(default_factory=list)
+    #: the purpose as kernel-doc keeps it when it goes on over lines (not
+    #: stripped: kernel-doc prints a leading blank); "" when on one line
+    raw_purpose: str = ""
 
     def describe(self, name: str, desc: str, line: int) -> None:
         """Store the description of parameter ``name``."""
