@@ -181,8 +181,7 @@ def _one_file(path: str, options: Options, dialect: Dialect, selection: Selectio
         man = _man_writer()
         if man is not None:
             out.append(_man_pages(man, path, text, model, options, dialect, selection))
-        return
-    if options.mode == "rst":
+    elif options.mode == "rst":
         text = writer.text()
         out.append(text + "\n" if dialect.python and text else text)
     elif options.lineno:
