@@ -109,13 +109,20 @@ class KernelDocDirective(SphinxDirective):
 
     def _kernel_doc_output(self) -> bool:
         """Whether the entries are kernel-doc's own reST (``kerneldoc_output``:
-        "kernel-doc"; "auto": in a kernel tree's own Documentation/ build,
-        whose ``automarkup`` extension links the ``func()`` and ``struct foo``
-        that kernel-doc's reST leaves as text) rather than kdocgen's entries."""
+        "kernel-doc"; "auto": in a build of a kernel tree's own Documentation/,
+        or with the kernel's ``automarkup`` extension, which links the
+        ``func()`` and ``struct foo`` that kernel-doc's reST leaves as text)
+        rather than kdocgen's entries."""
         wanted = self.config.kerneldoc_output
         if wanted == "auto":
-            return site_of(self.application) is None and "automarkup" in self.config.extensions
+            return site_of(self.application) is None and (
+                "automarkup" in self.config.extensions or self._builds_tree_documentation())
         return wanted == "kernel-doc"
+
+    def _builds_tree_documentation(self) -> bool:
+        """Whether the pages being built are ``kerneldoc_srctree``'s Documentation/."""
+        tree = self.config.kerneldoc_srctree
+        return bool(tree) and Path(self.env.srcdir).resolve() == (Path(tree) / "Documentation").resolve()
 
     def _run_kernel_doc(self) -> list[nodes.Node]:
         """The entries as the kernel's own extension makes them, from
