@@ -21,13 +21,13 @@ from kdocgen.sources import SourcesError, kernel_tree, tree_version
 
 #: Parts of the kernel tree that integration tests may read.
 KERNEL_NEED = ["MAINTAINERS", "Makefile", "scripts/kernel-doc",
-               "Documentation/", "include/"]
+               "Documentation/", "include/", "mm/memblock.c", "lib/xarray.c"]
 #: MAINTAINERS entries whose files integration tests may read.
 KERNEL_ENTRIES = ["Hyper-V/Azure CORE AND DRIVERS"]
 
 
 #: Parts of the 7.2 tree that integration tests may read, besides KERNEL_NEED.
-KERNEL_NEED_72 = ["tools/docs/kernel-doc", "tools/lib/python/kdoc/", "tools/unittests/kdoc-test.yaml"]
+KERNEL_NEED_72 = ["tools/docs/kernel-doc", "tools/lib/python/", "tools/unittests/kdoc-test.yaml"]
 
 
 def _tree(version: str, extra: list[str]):

@@ -209,12 +209,16 @@ def test_site_build(matrix):
     assert "case_1()" in html or 'id="c.case_1"' in html
 
 
-def test_kernel_doc_directive_in_a_hand_written_page(matrix):
+@pytest.mark.parametrize("output", ["kdocgen", "kernel-doc"])
+def test_kernel_doc_directive_in_a_hand_written_page(matrix, output):
+    """The directive, with kdocgen's entries and with kernel-doc's own reST
+    (what a kernel tree's Documentation/ build gets)."""
     cases, tree, base = matrix
-    conf = f"extensions = ['kdocgen.sphinxext']\nkerneldoc_srctree = {str(tree)!r}\nproject = 'evil'\n"
-    src = _project(base / "hand", conf, {"index.rst": "Hand written\n============\n\n"
-                                                      f".. kernel-doc:: {C_PATH}\n"})
-    out = base / "hand-html"
+    conf = (f"extensions = ['kdocgen.sphinxext']\nkerneldoc_srctree = {str(tree)!r}\nproject = 'evil'\n"
+            f"kerneldoc_output = {output!r}\n")
+    src = _project(base / f"hand-{output}", conf, {"index.rst": "Hand written\n============\n\n"
+                                                                f".. kernel-doc:: {C_PATH}\n"})
+    out = base / f"hand-{output}-html"
     warnings = _build(src, out)
     html = (out / "index.html").read_text()
     assert_inert(html, out, "Hand written")

@@ -124,8 +124,13 @@ class RestrictedMarkup:
 
     def _role_as_text(self, name, rawtext, text, lineno, inliner, options=None, content=None):
         parent = getattr(inliner, "parent", None)
-        self.refused(getattr(parent, "source", None) or "", getattr(parent, "line", None) or 0,
-                     f'"{name}" role not allowed in comment text; shown as text')
+        source, line = getattr(parent, "source", None), getattr(parent, "line", None)
+        if not (source and line):  # a paragraph not placed yet (in a field body, say)
+            try:
+                source, line = inliner.reporter.get_source_and_line(lineno)
+            except Exception:  # noqa: BLE001 - a place is only a nicety
+                pass
+        self.refused(source or "", line or 0, f'"{name}" role not allowed in comment text; shown as text')
         return [nodes.literal(rawtext, rawtext)], []
 
 
@@ -283,9 +288,10 @@ def _quiet_reporter(reporter, content: StringList, path: str, first: int):
             reporter.get_source_and_line = saved
 
 
-def make_safe(root: nodes.Element, path: str, first: int) -> list[TextProblem]:
+def make_safe(root: nodes.Element, path: str | None, first: int) -> list[TextProblem]:
     """Replace every node below ``root`` that comment text may not produce
-    by its text (inline or as a literal block); the problems, one each."""
+    by its text (inline or as a literal block); the problems, one each,
+    placed in ``path`` (None: at each node's own source and line)."""
     problems = []
     stack = list(root.children)
     while stack:
@@ -298,8 +304,10 @@ def make_safe(root: nodes.Element, path: str, first: int) -> list[TextProblem]:
             if isinstance(node, nodes.Element):
                 stack.extend(node.children)
             continue
-        line = node.line if isinstance(node, nodes.Element) and node.line and node.source == path else first
-        problems.append(TextProblem(path, line, "refused", f"{why} not allowed in comment text; shown as text"))
+        own = isinstance(node, nodes.Element) and node.line and (path is None or node.source == path)
+        line = node.line if own else first
+        where = (node.source or "") if path is None and isinstance(node, nodes.Element) else path or ""
+        problems.append(TextProblem(where, line, "refused", f"{why} not allowed in comment text; shown as text"))
         shown = node.rawsource if isinstance(node, nodes.Element) and node.rawsource else node.astext()
         inline = isinstance(node, nodes.Inline) or isinstance(node.parent, nodes.TextElement)
         node.replace_self(nodes.literal(shown, shown) if inline else literal_text(shown))

@@ -35,6 +35,10 @@ def setup(app):
     app.add_config_value("kerneldoc_verbosity", 1, "env", [int])
     app.add_config_value("kerneldoc_bin", None, "env")  # the kernel's conf names it; unused
     app.add_config_value("kerneldoc_version", "", "env", [str])
+    # "auto": kernel-doc's own reST in a kernel tree's Documentation/ build (the
+    # kernel's automarkup extension loaded), kdocgen's entries elsewhere; or
+    # "kernel-doc" / "kdocgen".
+    app.add_config_value("kerneldoc_output", "auto", "env", [str])
     app.connect("config-inited", _read_version)
     directive = type("KernelDocDirective", (KernelDocDirective,),
                      {"cache": parsed_files(app), "application": app})

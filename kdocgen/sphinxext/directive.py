@@ -36,6 +36,7 @@ from ..render.entry import directive_entry, scoped
 from ..render.prose import WrappedProse
 from ..site.description import site_of
 from .cconfig import attributes_used_in
+from .kdocout import command_text, invocation, kernel_doc, parse_restricted, placed_lines, report_kernel_doc
 from .parsed import DOCUMENTED, ParsedFiles
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class KernelDocDirective(SphinxDirective):
             return []
 
     def _run(self) -> list[nodes.Node]:
+        if self._kernel_doc_output():
+            return self._run_kernel_doc()
         tree = Path(self.config.kerneldoc_srctree or ".")
         relpath = self.arguments[0]
         source = self._source(tree, relpath)
@@ -103,6 +106,41 @@ class KernelDocDirective(SphinxDirective):
         with attributes_used_in(self.config, "\n".join(lines)):
             nested_parse_with_titles(self.state, content, container)
         return container.children
+
+    def _kernel_doc_output(self) -> bool:
+        """Whether the entries are kernel-doc's own reST (``kerneldoc_output``:
+        "kernel-doc"; "auto": in a build of a kernel tree's own Documentation/,
+        or with the kernel's ``automarkup`` extension, which links the
+        ``func()`` and ``struct foo`` that kernel-doc's reST leaves as text)
+        rather than kdocgen's entries."""
+        wanted = self.config.kerneldoc_output
+        if wanted == "auto":
+            return site_of(self.application) is None and (
+                "automarkup" in self.config.extensions or self._builds_tree_documentation())
+        return wanted == "kernel-doc"
+
+    def _builds_tree_documentation(self) -> bool:
+        """Whether the pages being built are ``kerneldoc_srctree``'s Documentation/."""
+        tree = self.config.kerneldoc_srctree
+        return bool(tree) and Path(self.env.srcdir).resolve() == (Path(tree) / "Documentation").resolve()
+
+    def _run_kernel_doc(self) -> list[nodes.Node]:
+        """The entries as the kernel's own extension makes them, from
+        kernel-doc's output (identical), parsed restricted."""
+        srctree = self.config.kerneldoc_srctree or "."
+        dialect = self.cache.dialect(srctree)
+        call = invocation(self.options, srctree, self.arguments[0], dialect)
+        for path in call.depends:
+            self.env.note_dependency(os.path.abspath(path))
+        result = kernel_doc(call.argv, dialect)
+        location = self.get_location()
+        if not report_kernel_doc(result, dialect, self.config.kerneldoc_verbosity, command_text(call.argv),
+                                 location):
+            return [nodes.error(None, nodes.paragraph(text="kernel-doc missing"))]
+        origin = f"{self.env.srcdir}/{self.env.docname}:{self.lineno}: {call.depends[0]}"
+        content = placed_lines(result.stdout, origin, self.state.document.settings.tab_width)
+        with attributes_used_in(self.config, result.stdout):
+            return parse_restricted(self.state, content, location)
 
     def _source(self, tree: Path, relpath: str) -> SourceFile | None:
         path = tree / relpath
