@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..kerneldoc.comment import find_comments
 from ..kerneldoc.dialect import Dialect
 from ..kerneldoc.doccomment import DocComment
+from .manpy import gathered_declaration
 from .proto import skip_blanks, strip_comments
 from .special import is_tracepoint, syscall, tracepoint
 
@@ -53,6 +54,8 @@ def read_entries(lines: list[str], dialect: Dialect) -> list[Entry]:
             _collect_function(entry, lines, doc.end, dialect.python)
         elif doc.kind != "doc":
             _collect_type(entry, lines, doc.end, dialect.python)
+            if doc.kind == "var":  # kept as written: the 7.x tool prints it
+                entry.text = gathered_declaration(lines, doc.end)
         entries.append(entry)
     return entries
 

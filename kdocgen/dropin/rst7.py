@@ -94,6 +94,16 @@ class PythonRstWriter(RstWriter):
     def param_line(self, item: Item, name: str) -> int | None:
         return item.desc_lines.get(name) or 1
 
+    def var(self, item: Item) -> None:
+        self.out.append(f"\n\n.. c:macro:: {item.name}\n\n  ``{item.full_proto}``\n\n")
+        self.lineno(item.decl_line)
+        self.highlighted(item.purpose, "  ")
+        self.out.append("\n")
+        if item.default:
+            self.out.append("  **Initialization**\n\n")
+            self.highlighted(f"default: ``{item.default}``", "  ")
+        self.sections(item, "  ")
+
     enum_undescribed = "      *undescribed*\n\n"
     enum_tail = ""
 
