@@ -1,6 +1,6 @@
 """How the drop-in reads 7.x ``var`` declarations (fast, no kernel tree)."""
 
-from kdocgen.dropin.variable import read_variable
+from kdocgen.dropin.variable import prepared, read_variable
 
 
 def test_name_and_value():
@@ -22,3 +22,8 @@ def test_macros_name_the_variable():
 
 def test_function_pointer_is_not_read():
     assert read_variable("int (*fn_ptr)(int a);") is None
+
+
+def test_quoted_text_of_an_unreadable_declaration():
+    assert prepared("int (*hook)(int a) __read_mostly;") == "int (*hook)(int a)"
+    assert prepared("static DEFINE_MUTEX(lock);") == "static DEFINE_MUTEX(lock);"

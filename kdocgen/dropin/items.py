@@ -16,7 +16,7 @@ from ..kerneldoc.doccomment import DocComment
 from .definition import find_body, read_record
 from .proto import Param, parameters, split_prototype, strip_comments
 from .reader import Entry
-from .variable import read_variable
+from .variable import prepared, read_variable
 
 UNDESCRIBED = None
 
@@ -91,13 +91,15 @@ def _make_item(entry: Entry, python: bool) -> Item | None:
     if doc.kind == "typedef":
         return _typedef(item, entry.text)
     if doc.kind == "var" and python:
-        return _variable(item, entry.text)
+        return _variable(item, entry)
     return None
 
 
-def _variable(item: Item, text: str) -> Item | None:
+def _variable(item: Item, entry: Entry) -> Item | None:
+    text = entry.text
     variable = read_variable(text)
     if variable is None:
+        entry.warning = f"{prepared(text)}: can't parse variable"
         return None
     item.name, item.full_proto, item.default = variable.name, text, variable.default
     return item

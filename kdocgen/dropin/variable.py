@@ -27,12 +27,17 @@ def read_variable(prototype: str) -> Variable | None:
     """The variable ``prototype`` (its gathered text) declares, None when
     the tool cannot parse it."""
     defined = _defined_name(prototype)
-    text = prototype if defined else _without_annotations(prototype)
-    found = _name_and_value(text.rstrip())
+    found = _name_and_value(prepared(prototype))
     if found is None:
         return Variable(defined, "") if defined else None
     name, value = found
     return Variable(defined or name, value.lstrip("=").strip())
+
+
+def prepared(prototype: str) -> str:
+    """The text the tool reads the name and value from (and quotes when it
+    cannot): annotations removed unless a ``DEFINE_*(name)`` names it."""
+    return (prototype if _defined_name(prototype) else _without_annotations(prototype)).rstrip()
 
 
 def _defined_name(text: str) -> str:
