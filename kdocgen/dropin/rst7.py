@@ -66,7 +66,7 @@ class PythonRstWriter(RstWriter):
 
     def _sections(self, item: Item, prefix: str, doc_block: bool = False) -> None:
         for title, body, line, opened in _merged(item):
-            if title in self.nosymbols or not (body.strip() or doc_block):
+            if title in self.nosymbols or (title in _DROPPED_EMPTY and not body.rstrip() and not doc_block):
                 continue
             if not doc_block or not self.style.content_only:
                 if doc_block:
@@ -106,6 +106,10 @@ class PythonRstWriter(RstWriter):
 
     enum_undescribed = "      *undescribed*\n\n"
     enum_tail = ""
+
+
+#: the sections the 7.x tool drops when empty (it keeps other empty ones)
+_DROPPED_EMPTY = ("Description", "Return")
 
 
 def _merged(item: Item) -> list[tuple[str, str, int, int]]:
