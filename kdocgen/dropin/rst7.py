@@ -20,7 +20,7 @@ def python_rules(perl: list[Rule]) -> list[Rule]:
 
 
 def _literal_start(line: str) -> bool:
-    if line.endswith("::") and line[:1] not in ("", "."):
+    if len(line) > 2 and line.endswith("::") and line[0] != ".":  # (a bare "::" is not one)
         return True
     return line.startswith("..") and line[2:3] == " " and line[2:].lstrip(" ").startswith("code-block::")
 
