@@ -290,6 +290,8 @@ def _collect_type(entry: Entry, lines: list[str], index: int, python: bool) -> N
         if inline.skipped(line, number):
             continue
         text = _cut_line_comment(_collapse_newlines(line).strip())
+        if python:  # 7.x strips the line after cutting its comment
+            text = text.strip()
         if text.startswith("#"):
             text += ";"
         while True:
