@@ -92,7 +92,9 @@ class PythonRstWriter(RstWriter):
         """7.x numbers a function typedef before its directive only."""
 
     def param_line(self, item: Item, name: str) -> int | None:
-        return item.desc_lines.get(name) or 1
+        """The line of the item's own description (1 when it has none)."""
+        described = item.doc.params.get(name)
+        return described.line if described is not None and described.line else 1
 
     def var(self, item: Item) -> None:
         self.out.append(f"\n\n.. c:macro:: {item.name}\n\n  ``{item.full_proto}``\n\n")
