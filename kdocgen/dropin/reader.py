@@ -68,13 +68,18 @@ def _is_inline_end(line: str) -> bool:
     return line.strip() == "*/"
 
 
-def _logical_lines(lines: list[str], index: int):
+def _logical_lines(lines: list[str], index: int, python: bool = False):
     """``(line, next index, 1-based number of its last line)`` from
-    ``index`` on: tabs expanded, lines ending in a backslash joined with
-    the next (unless they start with `` *``)."""
+    ``index`` on: tabs expanded (7.x: in each line before joining), lines
+    ending in a backslash joined with the next (unless they start with
+    `` *``)."""
     total = len(lines)
+
+    def physical(at: int) -> str:
+        return lines[at].expandtabs(8) + "\n" if python else lines[at] + "\n"
+
     while index < total:
-        line = lines[index] + "\n"
+        line = physical(index)
         index += 1
         while not line.startswith(" *"):
             trimmed = line.rstrip()
@@ -82,7 +87,7 @@ def _logical_lines(lines: list[str], index: int):
                 break
             line = trimmed[:-1]
             if index < total:
-                line += lines[index] + "\n"
+                line += physical(index)
             index += 1
         yield line.expandtabs(8), index, index
 
@@ -223,7 +228,7 @@ def _cut_line_comment(text: str) -> str:
 def _collect_function(entry: Entry, lines: list[str], index: int, python: bool) -> None:
     parts: list[str] = []
     inline = _Inline(entry, python)
-    for line, _, number in _logical_lines(lines, index):
+    for line, _, number in _logical_lines(lines, index, python):
         if inline.skipped(line, number):
             continue
         code = _cut_line_comment(line)
@@ -286,7 +291,7 @@ def _collect_type(entry: Entry, lines: list[str], index: int, python: bool) -> N
     proto = ""
     depth = 0
     inline = _Inline(entry, python)
-    for line, _, number in _logical_lines(lines, index):
+    for line, _, number in _logical_lines(lines, index, python):
         if inline.skipped(line, number):
             continue
         text = _cut_line_comment(_collapse_newlines(line).strip())
