@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .manpy import struct_groups
 from .proto import Param, parameters
 
 _I = re.IGNORECASE | re.DOTALL | re.ASCII
@@ -72,7 +73,7 @@ def clean_members(body: str, python: bool = False) -> str:
     body = _PACKED.sub(" ", body)
     for word in _BARE_ATTRIBUTES:
         body = re.sub(r"\s*" + word, " ", body)
-    body = _unwrap_groups(body)
+    body = struct_groups(body).replace("};;", "} ;") if python else _unwrap_groups(body)
     return _expand_macros(body, python)
 
 
