@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .manpy import struct_groups
+from .manpy import drop_tokens, struct_groups
 from .proto import Param, parameters
 
 _I = re.IGNORECASE | re.DOTALL | re.ASCII
@@ -73,7 +73,12 @@ def clean_members(body: str, python: bool = False) -> str:
     body = _PACKED.sub(" ", body)
     for word in _BARE_ATTRIBUTES:
         body = re.sub(r"\s*" + word, " ", body)
-    body = struct_groups(body).replace("};;", "} ;") if python else _unwrap_groups(body)
+    if python:
+        for word in ("__cacheline_group_begin", "__cacheline_group_end"):
+            body = drop_tokens(body, word)
+        body = struct_groups(body).replace("};", "} ;").replace("} ;;", "} ;")
+    else:
+        body = _unwrap_groups(body)
     return _expand_macros(body, python)
 
 
