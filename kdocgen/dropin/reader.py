@@ -81,6 +81,7 @@ def _logical_lines(lines: list[str], index: int, python: bool = False):
     while index < total:
         line = physical(index)
         index += 1
+        first = index
         while not line.startswith(" *"):
             trimmed = line.rstrip()
             if not trimmed.endswith("\\") or index > total:
@@ -89,7 +90,7 @@ def _logical_lines(lines: list[str], index: int, python: bool = False):
             if index < total:
                 line += physical(index)
             index += 1
-        yield line.expandtabs(8), index, index
+        yield line.expandtabs(8), index, first if python else index  # 7.x: a joined line's first
 
 
 class _Inline:
