@@ -72,13 +72,13 @@ def test_same_as_python_kernel_doc(kernel_tree_72, path, flags):
 def test_7x_unit_suite_sources(kernel_tree_72, tmp_path):
     """The sources of the 7.2 tree's own kernel-doc unit suite
     (tools/unittests/kdoc-test.yaml, read here) through both tools: the
-    same reST, except for ``var`` comments (variables are not written yet)."""
+    same reST, ``var`` comments included."""
     yaml = pytest.importorskip("yaml")
     tree = Path(kernel_tree_72)
     suite = tree / "tools" / "unittests" / "kdoc-test.yaml"
     if not suite.is_file():
         pytest.skip("no unit suite in the 7.2 tree")
-    checked, differing, variables = 0, [], []
+    checked, differing, variables = 0, [], 0
     for case in yaml.safe_load(suite.read_text())["tests"]:
         if not any("rst" in expected for expected in case.get("expected", [])):
             continue
@@ -96,9 +96,32 @@ def test_7x_unit_suite_sources(kernel_tree_72, tmp_path):
         finally:
             os.chdir(old)
         checked += 1
+        variables += "* var " in case["source"]
         if out.getvalue() != ref.stdout:
-            (variables if "* var " in case["source"] else differing).append(case["name"])
-    print(f"7.2 unit suite: {checked - len(differing) - len(variables)}/{checked} sources give the same reST; "
-          f"variables not written: {variables}; other differences: {differing}")
-    assert checked >= 10
+            differing.append(case["name"])
+    print(f"7.2 unit suite: {checked - len(differing)}/{checked} sources give the same reST "
+          f"({variables} with variables); differences: {differing}")
+    assert checked >= 10 and variables >= 10
     assert not differing
+
+
+@pytest.mark.parametrize("name", ["variables.c", "sections7.c"])
+def test_7x_fixtures(kernel_tree_72, name):
+    """Our 7.x fixtures (``var`` comments, empty sections) give the same
+    output as the 7.2 tool's."""
+    fixture = Path(__file__).resolve().parent / "fixtures" / "dropin" / name
+    tree = Path(kernel_tree_72)
+    for flags in (["-rst", "-enable-lineno"], ["-rst"], ["-rst", "-function", "widget_timeout"], ["-none", "-Wall"]):
+        ref = subprocess.run([*tree_kernel_doc(tree), *flags, fixture.name], cwd=fixture.parent,
+                             capture_output=True, text=True)
+        out, err = io.StringIO(), io.StringIO()
+        old = os.getcwd()
+        os.chdir(fixture.parent)
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                command.main(["--kernel-version", "7.2", *flags, fixture.name])
+        finally:
+            os.chdir(old)
+        assert "-none" in flags or "-function" in flags or ".. c:" in ref.stdout
+        assert out.getvalue() == ref.stdout
+        assert err.getvalue() == ref.stderr

@@ -99,6 +99,17 @@ def test_prototype_split():
     assert macro is not None and macro.object_macro and macro.name == "WIDGET_MAX"
 
 
+def test_7x_prototype_annotations_removed_anywhere():
+    """7.x removes storage words and annotations wherever they are, an
+    attribute call leaving the blank after it; never from macros."""
+    later = split_prototype("__attribute_const__ __always_inline static bool widget_ok(int n)", True)
+    assert later is not None and later.return_type == "bool"
+    attribute = split_prototype("static __attribute__((const)) bool widget_even(int n)", True)
+    assert attribute is not None and attribute.return_type == " bool"
+    macro = split_prototype("#define widget_each(__w, __sched) x", True)
+    assert macro is not None and [p.name for p in macro.params] == ["__w", "__sched"]
+
+
 def test_highlight_skips_literal_blocks():
     text = "See %CONST and &struct foo::\n\n  @not_here &x\n\nBack to @param.\n"
     assert highlight_rst(text, PERL_RULES) == [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .manpy import drop_tokens, struct_groups, trim_private
 from .proto import Param, parameters
 
 _I = re.IGNORECASE | re.DOTALL | re.ASCII
@@ -60,6 +61,8 @@ def find_body(text: str) -> tuple[str, str, str] | None:
 def clean_members(body: str, python: bool = False) -> str:
     """The body without private members, comments and attributes, with the
     kernel's struct macros written as plain members."""
+    if python and "private:" in body:  # 7.x hides private members up to the end of their brackets
+        body = trim_private(body)
     body = _PRIVATE_TO_PUBLIC.sub("", body)
     body = _PRIVATE_TO_END.sub("", body)
     body = _COMMENT.sub("", body)
@@ -72,7 +75,12 @@ def clean_members(body: str, python: bool = False) -> str:
     body = _PACKED.sub(" ", body)
     for word in _BARE_ATTRIBUTES:
         body = re.sub(r"\s*" + word, " ", body)
-    body = _unwrap_groups(body)
+    if python:
+        for word in ("__cacheline_group_begin", "__cacheline_group_end"):
+            body = drop_tokens(body, word)
+        body = struct_groups(body).replace("};", "} ;").replace("} ;;", "} ;")
+    else:
+        body = _unwrap_groups(body)
     return _expand_macros(body, python)
 
 

@@ -16,6 +16,7 @@ from ..kerneldoc.doccomment import DocComment
 from .definition import find_body, read_record
 from .proto import Param, parameters, split_prototype, strip_comments
 from .reader import Entry
+from .variable import prepared, read_variable
 
 UNDESCRIBED = None
 
@@ -24,7 +25,7 @@ UNDESCRIBED = None
 class Item:
     """One documented item of a file, ready to be written."""
 
-    kind: str  # function, struct, union, enum, typedef, doc
+    kind: str  # function, struct, union, enum, typedef, var, doc
     name: str
     doc: DocComment
     #: the line of the identifier (kernel-doc's declaration start)
@@ -41,6 +42,9 @@ class Item:
     #: a function typedef (written as a macro with its syntax)
     typedef_function: bool = False
     definition: str = ""
+    #: a variable's declaration as written (7.x ``var``) and initial value
+    full_proto: str = ""
+    default: str = ""
 
 
 def make_item(entry: Entry, python: bool = False) -> Item | None:
@@ -86,7 +90,19 @@ def _make_item(entry: Entry, python: bool) -> Item | None:
         return _enum(item, entry.text)
     if doc.kind == "typedef":
         return _typedef(item, entry.text)
+    if doc.kind == "var" and python:
+        return _variable(item, entry)
     return None
+
+
+def _variable(item: Item, entry: Entry) -> Item | None:
+    text = entry.text
+    variable = read_variable(text)
+    if variable is None:
+        entry.warning = f"{prepared(text)}: can't parse variable"
+        return None
+    item.name, item.full_proto, item.default = variable.name, text, variable.default
+    return item
 
 
 def _function(item: Item, text: str, python: bool) -> Item | None:

@@ -197,6 +197,17 @@ def struct_transforms(members: str) -> str:
         ("__DECLARE_FLEX_ARRAY", lambda a: f"{_arg(a, 1)} {_arg(a, 2)}[]"),
         ("DEFINE_DMA_UNMAP_ADDR", lambda a: f"dma_addr_t {_arg(a, 1)}"),
         ("DEFINE_DMA_UNMAP_LEN", lambda a: f"__u32 {_arg(a, 1)}"),
+    ]
+    members = drop_tokens(members, "__attribute__")
+    for name, form in macros:
+        members = drop_tokens(members, name, form)
+    return statement_ends(struct_groups(members), keep_directives=True)
+
+
+def struct_groups(members: str) -> str:
+    """``struct_group()`` and its variants written as anonymous structs,
+    the macros that declare unions as those unions."""
+    groups: list[tuple[str, Callable[[list[str]], str]]] = [
         ("VIRTIO_DECLARE_FEATURES", lambda a: f"union {{ u64 {_arg(a, 1)}; u64 {_arg(a, 1)}_array[VIRTIO_FEATURES_U64S]; }}"),
         ("__SYSFS_FUNCTION_ALTERNATIVE", lambda a: f"union {{ {_rest(a, 1)} }}"),
         ("struct_group", lambda a: f"struct {{ {_rest(a, 2)} }};"),
@@ -204,10 +215,9 @@ def struct_transforms(members: str) -> str:
         ("struct_group_tagged", lambda a: f"struct {{ {_rest(a, 3)} }};"),
         ("__struct_group", lambda a: f"struct {{ {_rest(a, 4)} }};"),
     ]
-    members = drop_tokens(members, "__attribute__")
-    for name, form in macros:
+    for name, form in groups:
         members = drop_tokens(members, name, form)
-    return statement_ends(members, keep_directives=True)
+    return members
 
 
 def function_transforms(prototype: str) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .manpy import function_transforms
+
 #: Words dropped when they start the prototype (each followed by spaces).
 LEADING_WORDS = ("static", "extern", "asmlinkage", "inline", "__inline__", "__inline",
                  "__always_inline", "noinline", "__FORTIFY_INLINE")
@@ -161,7 +163,8 @@ def split_prototype(text: str, python: bool = False) -> Prototype | None:
     """Return type, name and parameters of an undecorated prototype (see
     :func:`undecorate`), or None when kernel-doc cannot understand it
     (7.x also drops lock context annotations such as ``__acquires(x)``)."""
-    if python:
+    if python and not text.startswith("#"):  # the tool's rewriting of prototypes (not of macros)
+        text = function_transforms(text)
         text = _LOCK_CONTEXT.sub("", text) if "__" in text else text
         text = _drop_word(text, "STATIC_IFN_KUNIT", anywhere=False).replace("__always_unused ", "").replace("__maybe_unused ", "")
         text = _drop_word(text, "__exit", anywhere=True).replace("[at_least ", "[static ")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..kerneldoc.comment import find_comments
 from ..kerneldoc.dialect import Dialect
 from ..kerneldoc.doccomment import DocComment
+from .manpy import gathered_declaration
 from .proto import skip_blanks, strip_comments
 from .special import is_tracepoint, syscall, tracepoint
 
@@ -53,6 +54,8 @@ def read_entries(lines: list[str], dialect: Dialect) -> list[Entry]:
             _collect_function(entry, lines, doc.end, dialect.python)
         elif doc.kind != "doc":
             _collect_type(entry, lines, doc.end, dialect.python)
+            if doc.kind == "var":  # kept as written: the 7.x tool prints it
+                entry.text = gathered_declaration(lines, doc.end)
         entries.append(entry)
     return entries
 
@@ -65,23 +68,29 @@ def _is_inline_end(line: str) -> bool:
     return line.strip() == "*/"
 
 
-def _logical_lines(lines: list[str], index: int):
+def _logical_lines(lines: list[str], index: int, python: bool = False):
     """``(line, next index, 1-based number of its last line)`` from
-    ``index`` on: tabs expanded, lines ending in a backslash joined with
-    the next (unless they start with `` *``)."""
+    ``index`` on: tabs expanded (7.x: in each line before joining), lines
+    ending in a backslash joined with the next (unless they start with
+    `` *``)."""
     total = len(lines)
+
+    def physical(at: int) -> str:
+        return lines[at].expandtabs(8) + "\n" if python else lines[at] + "\n"
+
     while index < total:
-        line = lines[index] + "\n"
+        line = physical(index)
         index += 1
+        first = index
         while not line.startswith(" *"):
             trimmed = line.rstrip()
             if not trimmed.endswith("\\") or index > total:
                 break
             line = trimmed[:-1]
             if index < total:
-                line += lines[index] + "\n"
+                line += physical(index)
             index += 1
-        yield line.expandtabs(8), index, index
+        yield line.expandtabs(8), index, first if python else index  # 7.x: a joined line's first
 
 
 class _Inline:
@@ -220,7 +229,7 @@ def _cut_line_comment(text: str) -> str:
 def _collect_function(entry: Entry, lines: list[str], index: int, python: bool) -> None:
     parts: list[str] = []
     inline = _Inline(entry, python)
-    for line, _, number in _logical_lines(lines, index):
+    for line, _, number in _logical_lines(lines, index, python):
         if inline.skipped(line, number):
             continue
         code = _cut_line_comment(line)
@@ -283,10 +292,12 @@ def _collect_type(entry: Entry, lines: list[str], index: int, python: bool) -> N
     proto = ""
     depth = 0
     inline = _Inline(entry, python)
-    for line, _, number in _logical_lines(lines, index):
+    for line, _, number in _logical_lines(lines, index, python):
         if inline.skipped(line, number):
             continue
         text = _cut_line_comment(_collapse_newlines(line).strip())
+        if python:  # 7.x strips the line after cutting its comment
+            text = text.strip()
         if text.startswith("#"):
             text += ";"
         while True:

@@ -58,6 +58,8 @@ class RstWriter:
             self.enum(item)
         elif item.kind == "typedef":
             self.typedef(item)
+        elif item.kind == "var":
+            self.var(item)
 
     def doc(self, item: Item) -> None:
         for title, body, line in item.sections[:1]:
@@ -164,6 +166,9 @@ class RstWriter:
         self.highlighted(item.purpose, "   ")
         self.out.append("\n")
         self.sections(item, "")
+
+    def var(self, item: Item) -> None:
+        """A variable (written by the 7.x tool only)."""
 
     def record(self, item: Item) -> None:
         if self.style.sphinx_major < 3:

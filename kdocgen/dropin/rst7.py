@@ -20,7 +20,7 @@ def python_rules(perl: list[Rule]) -> list[Rule]:
 
 
 def _literal_start(line: str) -> bool:
-    if line.endswith("::") and line[:1] not in ("", "."):
+    if len(line) > 2 and line.endswith("::") and line[0] != ".":  # (a bare "::" is not one)
         return True
     return line.startswith("..") and line[2:3] == " " and line[2:].lstrip(" ").startswith("code-block::")
 
@@ -66,7 +66,7 @@ class PythonRstWriter(RstWriter):
 
     def _sections(self, item: Item, prefix: str, doc_block: bool = False) -> None:
         for title, body, line, opened in _merged(item):
-            if title in self.nosymbols or not (body.strip() or doc_block):
+            if title in self.nosymbols or (title in _DROPPED_EMPTY and not body.rstrip() and not doc_block):
                 continue
             if not doc_block or not self.style.content_only:
                 if doc_block:
@@ -92,10 +92,26 @@ class PythonRstWriter(RstWriter):
         """7.x numbers a function typedef before its directive only."""
 
     def param_line(self, item: Item, name: str) -> int | None:
-        return item.desc_lines.get(name) or 1
+        """The line of the item's own description (1 when it has none)."""
+        described = item.doc.params.get(name)
+        return described.line if described is not None and described.line else 1
+
+    def var(self, item: Item) -> None:
+        self.out.append(f"\n\n.. c:macro:: {item.name}\n\n  ``{item.full_proto}``\n\n")
+        self.lineno(item.decl_line)
+        self.highlighted(item.purpose, "  ")
+        self.out.append("\n")
+        if item.default:
+            self.out.append("  **Initialization**\n\n")
+            self.highlighted(f"default: ``{item.default}``", "  ")
+        self.sections(item, "  ")
 
     enum_undescribed = "      *undescribed*\n\n"
     enum_tail = ""
+
+
+#: the sections the 7.x tool drops when empty (it keeps other empty ones)
+_DROPPED_EMPTY = ("Description", "Return")
 
 
 def _merged(item: Item) -> list[tuple[str, str, int, int]]:

@@ -193,7 +193,9 @@ class PythonBody(_Reader):
             if text:
                 self.purpose_lines.append(text)
             else:
-                self.state, self.blank_at = self.TEXT, lineno - (1 if self.purpose_lines else 0)
+                # 7.x counts the Description from the line after the name
+                # line when the purpose goes on over more lines
+                self.state, self.blank_at = self.TEXT, self.doc.name_line + 1 if self.purpose_lines else lineno
             return False
         if self.state == self.CLOSING:
             text = self._unindent(text)
