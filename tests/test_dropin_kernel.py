@@ -111,7 +111,8 @@ def test_7x_fixtures(kernel_tree_72, name):
     output as the 7.2 tool's."""
     fixture = Path(__file__).resolve().parent / "fixtures" / "dropin" / name
     tree = Path(kernel_tree_72)
-    for flags in (["-rst", "-enable-lineno"], ["-rst"], ["-rst", "-function", "widget_timeout"], ["-none", "-Wall"]):
+    for flags in (["-rst", "-enable-lineno"], ["-rst"], ["-rst", "-function", "widget_timeout"], ["-none", "-Wall"],
+                  ["-rst", "-export"], ["-rst", "-internal", "-Wall"]):
         ref = subprocess.run([*tree_kernel_doc(tree), *flags, fixture.name], cwd=fixture.parent,
                              capture_output=True, text=True)
         out, err = io.StringIO(), io.StringIO()
@@ -122,6 +123,6 @@ def test_7x_fixtures(kernel_tree_72, name):
                 command.main(["--kernel-version", "7.2", *flags, fixture.name])
         finally:
             os.chdir(old)
-        assert "-none" in flags or "-function" in flags or ".. c:" in ref.stdout
+        assert "-none" in flags or "-function" in flags or "-export" in flags or ".. c:" in ref.stdout
         assert out.getvalue() == ref.stdout
         assert err.getvalue() == ref.stderr

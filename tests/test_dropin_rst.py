@@ -115,3 +115,17 @@ def test_highlight_skips_literal_blocks():
     assert highlight_rst(text, PERL_RULES) == [
         "See ``CONST`` and :c:type:`struct foo <foo>`::", "", "  @not_here &x", "",
         "Back to **param**."]
+
+
+def test_export_lines_as_each_dialect_reads_them():
+    from kdocgen.dropin.select import exported_name, exported_symbols
+    assert exported_name("EXPORT_SYMBOL(foo);") == "foo"
+    assert exported_name("EXPORT_SYMBOL(foo)") == ""  # 6.x wants the ';'
+    assert exported_name("EXPORT_SYMBOL(foo)", python=True) == "foo"
+    assert exported_name("EXPORT_SYMBOL_NS_GPL(foo, CXL);") == "foo"
+    assert exported_name('EXPORT_SYMBOL_NS_GPL(foo, "CXL");') == ""
+    assert exported_name('EXPORT_SYMBOL_NS_GPL(foo, "CXL");', python=True) == "foo"
+    assert exported_name('EXPORT_SYMBOL_NS_GPL(foo, "CXL" );', python=True) == ""
+    assert exported_name("EXPORT_SYMBOL_NS_GPL(foo, CXL);", python=True) == ""
+    assert exported_symbols(["EXPORT_SYMBOL(kmalloc_noprof);"], set(), python=True) == {"kmalloc"}
+    assert exported_symbols(["EXPORT_SYMBOL(kmalloc_noprof);"], set()) == {"kmalloc_noprof"}

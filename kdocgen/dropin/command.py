@@ -82,7 +82,7 @@ def run(options: Options, dialect: Dialect) -> Result:
                 result.errors += 1
             else:
                 texts.append(text)
-        exported = exported_symbols(texts, set(options.nosymbols))
+        exported = exported_symbols(texts, set(options.nosymbols), dialect.python)
     selection = Selection(options, exported)
     sphinx = options.sphinx_version
     if sphinx is None and options.mode == "rst" and not dialect.python:

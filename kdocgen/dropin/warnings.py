@@ -35,6 +35,10 @@ _PHASE = {"param-undescribed": 0, "member-undescribed": 0, "enum-undescribed": 0
           "param-excess": 1, "member-excess": 1, "enum-excess": 1, "no-return": 2}
 
 
+#: 7.x: the warnings it prints again when it outputs the item
+_REPEATED = frozenset({*_PHASE, "short-description"})
+
+
 @dataclass
 class Shown:
     lines: list[str] = field(default_factory=list)
@@ -58,7 +62,7 @@ def warnings_of(model: SourceFile, options: Options, selection: Selection, diale
         if at >= 0 and entries[at].text_rewritten and diag.rule in AT_DECLARATION_END and not diag.symbol == "!":
             continue  # kdocgen's extraction does not rewrite system calls and tracepoints
         text = _shown(diag, options, selection, dialect, kinds, lines, shown)
-        if text and repeated is not None and at in repeated and diag.rule in _PHASE:
+        if text and repeated is not None and at in repeated and diag.rule in _REPEATED:
             again.append(text)
     shown.lines += again
     shown.count += len(again)
@@ -129,6 +133,9 @@ def _in_kernel_doc_order(diagnostics: list[Diagnostic], entries: list[Entry],
                 index = _position(entry, diag)
             else:
                 at = -1
+        elif python and diag.rule == "short-description":
+            at = bisect.bisect_right(starts, diag.line) - 1
+            line = diag.line - 1  # 7.x: at the comment's opening line
         keyed.append(((line, phase, index, order), diag, at))
     keyed.sort(key=lambda triple: triple[0])
     return [(Diagnostic(diag.path, key[0], diag.rule, diag.message, diag.severity, symbol=diag.symbol), at)
