@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .mandecl import lay_out
 from .manpy import drop_tokens, struct_groups, trim_private
 from .proto import Param, parameters
 
@@ -189,32 +190,6 @@ def member_list(members: str) -> list[Param]:
     return out
 
 
-def show(members: str) -> str:
-    """The body as kernel-doc shows it: one member a line, each line
-    starting with a tab per nesting level (plus one)."""
-    text = re.sub(r"([{;])", "\\1\n", members)
-    text = re.sub(r"\}\s+;", "};", text)
-    while True:
-        joined = re.sub(r"(enum\s+\{[^}]+),([^\n])", r"\1,\n\2", text, count=1)
-        if joined == text:
-            break
-        text = joined
-    level, out = 1, []
-    for clause in text.split("\n"):
-        clause = clause.strip()
-        clause = re.sub(r"\s+", " ", clause, count=1)
-        if not clause:
-            continue
-        if "}" in clause and level > 1:
-            level -= 1
-        if not clause.startswith("#"):
-            out.append("\t" * level)
-        out.append("\t" + clause + "\n")
-        if "{" in clause and "}" not in clause:
-            level += 1
-    return "".join(out)
-
-
 def read_record(text: str, python: bool = False) -> Record | None:
     """The record declared by ``text``, None when kernel-doc cannot parse it."""
     found = find_body(text)
@@ -222,7 +197,7 @@ def read_record(text: str, python: bool = False) -> Record | None:
         return None
     kind, name, body = found
     members = clean_members(body, python)
-    shown = show(members)
+    shown = lay_out(members)
     if python:  # 7.x: no blank before a member's ";"
         shown = re.sub(r"^(\t+[^#\t][^\n]*?)[ \t]+;", r"\1;", shown, flags=re.M)
     return Record(kind, name, member_list(members), shown)

@@ -10,6 +10,8 @@ those names from the cleaned member text (:func:`.mandecl.struct_members_text`).
 
 from __future__ import annotations
 
+from .proto import squeeze_first, squeeze_runs as squeeze
+
 _BLANKS = " \t\n\r\f\v"
 
 
@@ -230,17 +232,6 @@ def parameters(text: str, splitter: str, python: bool = False) -> list[tuple[str
     return out
 
 
-def squeeze_first(text: str) -> str:
-    """The first run of blanks made one space."""
-    for i, ch in enumerate(text):
-        if ch in _BLANKS:
-            j = i
-            while j < len(text) and text[j] in _BLANKS:
-                j += 1
-            return text[:i] + " " + text[j:]
-    return text
-
-
 def _drop_pos(arg: str) -> str:
     """The first `` POS `` or `` POS0 `` argument attribute made one space."""
     for i in range(len(arg)):
@@ -269,20 +260,6 @@ def _arg_names(arg: str) -> list[tuple[str, str]]:
         return [(_param(name, "x"), squeeze(arg))]
     arg = _tighten(arg)
     return [(name, squeeze(arg)) for name in _plain_names(arg)]
-
-
-def squeeze(text: str) -> str:
-    """Every run of two or more blanks made one space."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] in _BLANKS and i + 1 < len(text) and text[i + 1] in _BLANKS:
-            while i < len(text) and text[i] in _BLANKS:
-                i += 1
-            out.append(" ")
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
 
 
 def _paren_then(arg: str) -> str:
