@@ -4,9 +4,12 @@ Comment text is published on the web, and anyone can write it.  Its reST is
 parsed by the real parser of the build (docutils, or Sphinx inside a Sphinx
 build); while it is parsed only the directives and roles named here run,
 and the nodes it produced are then checked against the node types named
-here.  Anything else (raw output, file inclusion, images, meta and title
-tricks, substitutions, math, unknown markup, whatever a future docutils or
-Sphinx adds) is shown as literal text instead, with a warning.
+here.  Anything else (raw output, file inclusion, meta and title tricks,
+substitutions, unknown markup, whatever a future docutils or Sphinx adds) is
+shown as literal text instead, with a warning.  Math is typeset only when its
+TeX passes ``mathtext``'s allow-list; images only from the kernel's
+``kernel-figure``/``kernel-image`` directives, naming a figure file of the
+documentation tree by a relative path.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import re
 
 from docutils import nodes
 from sphinx import addnodes
+
+from .mathtext import tex_refusal
 
 #: Directives whose content is shown as written (not parsed as reST).
 LITERAL_DIRECTIVES = frozenset({"code-block", "code", "sourcecode"})
@@ -30,6 +35,7 @@ ALLOWED_DIRECTIVES = LITERAL_DIRECTIVES | DECLARATION_DIRECTIVES | frozenset({
     "version-added", "version-changed", "version-removed", "version-deprecated",
     "list-table", "flat-table", "table", "rubric", "topic", "sidebar", "container", "compound",
     "line-block", "parsed-literal", "epigraph", "highlights", "pull-quote", "hlist", "centered",
+    "math", "kernel-figure", "kernel-image",
 })
 #: Roles that format text or link to documented things.
 ALLOWED_ROLES = frozenset({
@@ -39,7 +45,7 @@ ALLOWED_ROLES = frozenset({
     "menuselection", "mimetype", "makevar", "regexp", "manpage", "any", "program", "option",
     "std:ref", "std:doc", "std:numref", "std:envvar", "std:option", "cspan", "rspan",
     "c:func", "c:member", "c:macro", "c:data", "c:var", "c:type", "c:struct", "c:union",
-    "c:enum", "c:enumerator", "c:expr", "c:texpr",
+    "c:enum", "c:enumerator", "c:expr", "c:texpr", "math",
 })
 #: Node types comment text may produce (instances of these, subclasses included).
 ALLOWED_NODES: tuple[type, ...] = (
@@ -55,7 +61,7 @@ ALLOWED_NODES: tuple[type, ...] = (
     nodes.legend, nodes.footnote, nodes.label, nodes.comment, nodes.target,
     nodes.emphasis, nodes.strong, nodes.literal, nodes.reference, nodes.footnote_reference,
     nodes.title_reference, nodes.abbreviation, nodes.acronym, nodes.superscript,
-    nodes.subscript, nodes.inline,
+    nodes.subscript, nodes.inline, nodes.math, nodes.math_block, nodes.figure, nodes.image,
     addnodes.desc, addnodes.desc_signature, addnodes.desc_signature_line, addnodes.desc_content,
     addnodes.desc_name, addnodes.desc_addname, addnodes.desc_type, addnodes.desc_returns,
     addnodes.desc_parameterlist, addnodes.desc_parameter, addnodes.desc_optional,
@@ -70,6 +76,8 @@ REFUSED_NODES: tuple[type, ...] = (nodes.citation, nodes.substitution_definition
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "ftp", "mailto"})
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+#: Files an image may show: the figure formats of the kernel's documentation.
+IMAGE_SUFFIXES = (".dot", ".svg", ".png", ".jpg", ".jpeg", ".gif")
 
 
 def allows_directive(name: str) -> bool:
@@ -90,6 +98,14 @@ def safe_uri(uri: str) -> bool:
     return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
 
 
+def safe_image(uri: str) -> bool:
+    """Whether an image may show ``uri``: a figure file named by a relative
+    path inside the documentation tree (no scheme, no leading ``/``, no ``..``)."""
+    parts = uri.replace("\\", "/").split("/")
+    return (bool(uri) and _SCHEME.match(_INVISIBLE.sub("", uri)) is None and parts[0] != ""
+            and ".." not in parts and uri.lower().endswith(IMAGE_SUFFIXES))
+
+
 def _declaration_part(node: nodes.Node) -> bool:
     """A part of a C-domain declaration's signature (Sphinx's ``desc_*`` nodes)."""
     return type(node).__module__ == addnodes.__name__ and type(node).__name__.startswith("desc_")
@@ -103,4 +119,9 @@ def refusal(node: nodes.Node) -> str | None:
         uri = node.get("refuri")
         if uri is not None and not safe_uri(uri):
             return f"link to {uri.split(':', 1)[0]}:"
+    if isinstance(node, (nodes.math, nodes.math_block)):
+        why = tex_refusal(node.astext())
+        return f"math with {why}" if why else None
+    if isinstance(node, nodes.image) and not safe_image(node.get("uri", "")):
+        return "image element"
     return None

@@ -288,6 +288,17 @@ def _quiet_reporter(reporter, content: StringList, path: str, first: int):
             reporter.get_source_and_line = saved
 
 
+def _placed(node: nodes.Node) -> nodes.Element | None:
+    """``node`` or its nearest ancestor that knows its source line (inline
+    markup such as a role's node has none of its own)."""
+    at: nodes.Node | None = node
+    while at is not None:
+        if isinstance(at, nodes.Element) and at.line and at.source:
+            return at
+        at = at.parent
+    return None
+
+
 def make_safe(root: nodes.Element, path: str | None, first: int) -> list[TextProblem]:
     """Replace every node below ``root`` that comment text may not produce
     by its text (inline or as a literal block); the problems, one each,
@@ -304,9 +315,10 @@ def make_safe(root: nodes.Element, path: str | None, first: int) -> list[TextPro
             if isinstance(node, nodes.Element):
                 stack.extend(node.children)
             continue
-        own = isinstance(node, nodes.Element) and node.line and (path is None or node.source == path)
-        line = node.line if own else first
-        where = (node.source or "") if path is None and isinstance(node, nodes.Element) else path or ""
+        placed = _placed(node)
+        own = placed is not None and (path is None or placed.source == path)
+        line = placed.line if own and placed is not None else first
+        where = (placed.source or "") if path is None and placed is not None else path or ""
         problems.append(TextProblem(where, line, "refused", f"{why} not allowed in comment text; shown as text"))
         shown = node.rawsource if isinstance(node, nodes.Element) and node.rawsource else node.astext()
         inline = isinstance(node, nodes.Inline) or isinstance(node.parent, nodes.TextElement)
