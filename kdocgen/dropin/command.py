@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..extract import dialect_of, extract_source, one_line_end
+from ..extract import dialect_of
 from ..kerneldoc.dialect import Dialect, dialect_for
 from .flags import INCLUDE, Options, UsageError, kernel_version_flag, parse_perl, parse_python
 from .items import Item, make_item
 from .highlight import PERL_RULES
-from .reader import read_entries
+from .readings import Reading, Readings, read_file, read_text
 from .rst import RstStyle, RstWriter
 from .rst7 import PythonRstWriter, python_rules
 from .select import Selection, exported_symbols
@@ -60,23 +60,15 @@ def choose_dialect(argv: list[str]) -> Dialect:
     return dialect_of(find_tree([a for a in argv if not a.startswith("-") and os.path.isfile(a)]))
 
 
-def _read(path: str) -> str | None:
-    source = os.path.join(os.environ["SRCTREE"], path) if "SRCTREE" in os.environ else path
-    try:
-        data = Path(source).read_bytes()
-    except OSError:
-        return None
-    return one_line_end(data.decode("utf-8", "replace"))
-
-
-def run(options: Options, dialect: Dialect) -> Result:
-    """Process the files of ``options``; everything printed is returned."""
+def run(options: Options, dialect: Dialect, readings: Readings | None = None) -> Result:
+    """Process the files of ``options``; everything printed is returned.
+    Files are read through ``readings`` when given (kept for later runs)."""
     result = Result()
     exported: set[str] = set()
     if options.selection in ("exported", "internal"):
         texts = []
         for path in [*options.export_files, *options.files]:
-            text = _read(path)
+            text = read_text(path)
             if text is None:
                 result.stderr.append(f"Error: Cannot open file {path}\n")
                 result.errors += 1
@@ -93,7 +85,12 @@ def run(options: Options, dialect: Dialect) -> Result:
     out: list[str] = []
     desc_lines: dict[str, int] = {}
     for path in options.files:
-        _one_file(path, options, dialect, selection, style, out, result, desc_lines)
+        reading = readings.read(path, dialect) if readings is not None else read_file(path, dialect)
+        if reading is None:
+            result.stderr.append(f"Error: Cannot open file {path}\n")
+            result.errors += 1
+            continue
+        _one_file(path, reading, options, dialect, selection, style, out, result, desc_lines)
     result.status = _status(options, result, dialect, out)
     result.stdout = "".join(out)
     return result
@@ -128,28 +125,19 @@ def _sphinx_major(version: str | None) -> int:
     return int(digits or 3)
 
 
-def _one_file(path: str, options: Options, dialect: Dialect, selection: Selection,
+def _one_file(path: str, reading: Reading, options: Options, dialect: Dialect, selection: Selection,
               style: RstStyle, out: list[str], result: Result, desc_lines: dict[str, int]) -> None:
     """Process one file; ``desc_lines`` are the lines of the parameter
     descriptions read so far in the run (kernel-doc never forgets one: a
     parameter without a description gets the line of the last description
     of a parameter of that name)."""
-    text = _read(path)
-    if text is None:
-        result.stderr.append(f"Error: Cannot open file {path}\n")
-        result.errors += 1
-        return
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    model = extract_source(path, text.encode("utf-8"), dialect=dialect)
+    text, lines, model, entries = reading.text, reading.lines, reading.model, reading.entries
     items: list[Item | None] = []
     writer = PythonRstWriter(style) if dialect.python else RstWriter(style)
     if isinstance(writer, PythonRstWriter):
         writer.nosymbols = frozenset(options.nosymbols)
     written = 0
     repeated: set[int] = set()
-    entries = read_entries(lines, dialect)
     for index, entry in enumerate(entries):
         item = make_item(entry, dialect.python)
         items.append(item)
@@ -232,8 +220,9 @@ def _man_pages(man, path: str, text: str, model, options: Options, dialect: Dial
     return man.write_man(model, chosen, dialect, man.ManOptions(path, date, modulename, text=text))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Console entry point (``kdocgen-kernel-doc``)."""
+def main(argv: list[str] | None = None, readings: Readings | None = None) -> int:
+    """Console entry point (``kdocgen-kernel-doc``); ``readings``: files
+    already read by earlier runs in this process."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         dialect = choose_dialect(argv)
@@ -248,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.mode == "man" and _man_writer() is None:
         sys.stderr.write("kdocgen kernel-doc: -man output is not available in this version\n")
         return 1
-    result = run(options, dialect)
+    result = run(options, dialect, readings)
     sys.stdout.write(result.stdout)
     sys.stdout.flush()
     sys.stderr.write("".join(result.stderr))

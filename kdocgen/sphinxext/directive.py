@@ -37,7 +37,7 @@ from ..render.prose import WrappedProse
 from ..site.description import site_of
 from .cconfig import attributes_used_in
 from .kdocout import command_text, invocation, kernel_doc, parse_restricted, placed_lines, report_kernel_doc
-from .parsed import DOCUMENTED, ParsedFiles
+from .parsed import DOCUMENTED, ParsedFiles, dropin_readings
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class KernelDocDirective(SphinxDirective):
         call = invocation(self.options, srctree, self.arguments[0], dialect)
         for path in call.depends:
             self.env.note_dependency(os.path.abspath(path))
-        result = kernel_doc(call.argv, dialect)
+        result = kernel_doc(call.argv, dialect, dropin_readings(self.application))
         location = self.get_location()
         if not report_kernel_doc(result, dialect, self.config.kerneldoc_verbosity, command_text(call.argv),
                                  location):

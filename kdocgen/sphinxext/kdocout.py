@@ -26,6 +26,7 @@ from sphinx.util.docutils import switch_source_input
 
 from ..dropin.command import Result, run
 from ..dropin.flags import parse_perl, parse_python
+from ..dropin.readings import Readings
 from ..kerneldoc.dialect import Dialect
 from ..render.markup import RestrictedMarkup, make_safe
 
@@ -83,10 +84,11 @@ def invocation(options: dict, srctree: str, relpath: str, dialect: Dialect) -> I
     return Invocation(argv, depends)
 
 
-def kernel_doc(argv: list[str], dialect: Dialect) -> Result:
-    """What kernel-doc prints for ``argv`` (in process)."""
+def kernel_doc(argv: list[str], dialect: Dialect, readings: Readings | None = None) -> Result:
+    """What kernel-doc prints for ``argv`` (in process; files read by
+    earlier directives taken from ``readings``)."""
     options = parse_python(argv) if dialect.python else parse_perl(argv)
-    return run(options, dialect)
+    return run(options, dialect, readings)
 
 
 def placed_lines(text: str, origin: str, tab_width: int) -> StringList:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..dropin.readings import Readings
 from ..extract import dialect_of, extract_file
 from ..kerneldoc.dialect import Dialect
 from ..model import SourceFile
@@ -66,6 +67,15 @@ def parsed_files(app) -> ParsedFiles:
     if cache is None:
         cache = app.kdocgen_parsed = ParsedFiles()
     return cache
+
+
+def dropin_readings(app) -> Readings:
+    """The files the application's kernel-doc runs (the directive on
+    kernel-doc's own output) read last, for the next directives."""
+    readings = getattr(app, "kdocgen_readings", None)
+    if readings is None:
+        readings = app.kdocgen_readings = Readings()
+    return readings
 
 
 def use_site_cache(app, config) -> None:

@@ -1,6 +1,6 @@
 """Compare ``kdocgen kernel-doc`` with a tree's kernel-doc, file by file.
 
-Usage: python -m tests.dropin.compare TREE [--flags "-rst -enable-lineno"]
+Usage: python -m tests.dropin.compare TREE [--flags "-rst -enable-lineno"] [--shared]
 [--directives] [--limit N] [--show N]
 
 With --directives, each ``.. kernel-doc::`` directive under Documentation/
@@ -26,6 +26,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from kdocgen.dropin import command
+from kdocgen.dropin.readings import Readings
 
 CACHE = Path("/tmp/kdocgen-dropin-ref")
 
@@ -97,11 +98,11 @@ def reference(tree: Path, argv: list[str]) -> dict:
     return data
 
 
-def ours(argv: list[str]) -> dict:
+def ours(argv: list[str], readings: Readings | None = None) -> dict:
     out, err = io.StringIO(), io.StringIO()
     start = time.process_time()
     with redirect_stdout(out), redirect_stderr(err):
-        status = command.main(argv)
+        status = command.main(argv, readings)
     return {"stdout": out.getvalue(), "stderr": err.getvalue(), "status": status,
             "cpu": time.process_time() - start}
 
@@ -115,7 +116,10 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=0)
     parser.add_argument("--only", default="")
     parser.add_argument("--list", action="store_true", help="print the differing runs")
+    parser.add_argument("--shared", action="store_true",
+                        help="keep files read across runs, as the Sphinx directive does")
     args = parser.parse_args()
+    readings = Readings() if args.shared else None
     tree = Path(args.tree).resolve()
     os.chdir(tree)
     runs = directives(tree)
@@ -131,7 +135,7 @@ def main() -> int:
     cpu_ref = cpu_ours = 0.0
     shown = 0
     for argv in todo:
-        ref, got = reference(tree, argv), ours(argv)
+        ref, got = reference(tree, argv), ours(argv, readings)
         cpu_ref += ref["cpu"]
         cpu_ours += got["cpu"]
         ok_out, ok_err = ref["stdout"] == got["stdout"], ref["stderr"] == got["stderr"]
