@@ -20,7 +20,6 @@ from typing import TextIO
 from ..extract import dialect_of
 from ..kerneldoc.dialect import Dialect, dialect_for
 from .flags import INCLUDE, Options, UsageError, kernel_version_flag, parse_perl, parse_python
-from .items import Item, make_item
 from .highlight import PERL_RULES
 from .readings import Reading, Readings, read_file, read_text
 from .rst import RstStyle, RstWriter
@@ -132,15 +131,12 @@ def _one_file(path: str, reading: Reading, options: Options, dialect: Dialect, s
     parameter without a description gets the line of the last description
     of a parameter of that name)."""
     text, lines, model, entries = reading.text, reading.lines, reading.model, reading.entries
-    items: list[Item | None] = []
     writer = PythonRstWriter(style) if dialect.python else RstWriter(style)
     if isinstance(writer, PythonRstWriter):
         writer.nosymbols = frozenset(options.nosymbols)
     written = 0
     repeated: set[int] = set()
-    for index, entry in enumerate(entries):
-        item = make_item(entry, dialect.python)
-        items.append(item)
+    for index, (entry, item) in enumerate(zip(entries, reading.items(dialect.python))):
         desc_lines.update({name: doc.line for name, doc in entry.doc.params.items()})
         if item is not None:
             item.desc_lines = dict(desc_lines)

@@ -11,24 +11,33 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..extract import extract_source, one_line_end
+from ..extract import extract_documented, one_line_end
 from ..kerneldoc.dialect import Dialect
 from ..model import SourceFile
+from .items import Item, make_item
 from .reader import Entry, read_entries
 
 
 @dataclass
 class Reading:
-    """One file: its text and lines, kdocgen's model (for the warnings) and
-    its kernel-doc comments with their declarations."""
+    """One file: its text and lines, kdocgen's model (for the warnings), its
+    kernel-doc comments with their declarations, and (once asked for) the
+    item kernel-doc writes for each."""
 
     text: str
     lines: list[str]
     model: SourceFile
     entries: list[Entry]
+    _items: dict[bool, list[Item | None]] = field(default_factory=dict)
+
+    def items(self, python: bool) -> list[Item | None]:
+        """The item of each entry (None: kernel-doc writes none), made once."""
+        if python not in self._items:
+            self._items[python] = [make_item(entry, python) for entry in self.entries]
+        return self._items[python]
 
 
 def source_path(path: str) -> str:
@@ -54,7 +63,7 @@ def read_file(path: str, dialect: Dialect) -> Reading | None:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    model = extract_source(path, text.encode("utf-8"), dialect=dialect)
+    model = extract_documented(path, text.encode("utf-8"), dialect=dialect)
     return Reading(text, lines, model, read_entries(lines, dialect))
 
 
