@@ -1,6 +1,5 @@
-"""How the Python kernel-doc (7.x) reads declaration text, where it differs
-from the Perl tool: lines are gathered differently, annotations are removed
-as whole C tokens (a word with the blanks after it, or a call with its
+"""How the Python kernel-doc (7.x) rewrites declaration text, where it
+differs from the Perl tool: annotations are removed as whole C tokens (a word with the blanks after it, or a call with its
 arguments), macro arguments keep their blanks, ``struct_group()`` becomes an
 anonymous struct, and blanks before a ``;`` are dropped.
 """
@@ -30,78 +29,6 @@ STRUCT_WORDS = ("__attribute__", "__aligned", "__counted_by", "__counted_by_le",
 def _ident(ch: str) -> bool:
     """A C identifier character."""
     return ch == "_" or ch.isalnum()
-
-
-def logical_lines(lines: list[str], after: int) -> Iterator[str]:
-    """The lines from 0-based ``after`` on, tabs expanded, lines ending in a
-    backslash joined to the next."""
-    held = ""
-    for raw in lines[after:]:
-        line = raw.rstrip("\r").expandtabs() if raw.endswith("\r") else raw.expandtabs()
-        if line.endswith("\\"):
-            held += line.rstrip("\\")
-            continue
-        yield held + line
-        held = ""
-
-
-def _inline_doc(stripped: str) -> bool:
-    """A ``/**`` line of an inline member comment (kept out of declarations)."""
-    return stripped.startswith("/**") and (not stripped[3:].strip(_BLANKS)
-                                          or (stripped.endswith("*/") and "@" in stripped))
-
-
-def gathered_declaration(lines: list[str], after: int) -> str:
-    """A struct/union/enum/typedef declaration as the tool gathers it: each
-    line's text, a space for each line break, up to the final ``;``."""
-    prototype, depth, inline = "", 0, False
-    for line in logical_lines(lines, after):
-        stripped = line.strip(_BLANKS)
-        if inline:
-            inline = not (stripped.startswith("*/") and not stripped[2:].strip(_BLANKS))
-            continue
-        if _inline_doc(stripped):
-            inline = not stripped.endswith("*/")
-            continue
-        cut = line.find("//")
-        text = (line[:cut] if cut >= 0 else line).strip()
-        if not text:
-            continue
-        if text.startswith("#"):
-            text += ";"
-        for ch in text:
-            prototype += ch
-            if ch in "{}":
-                depth += 1 if ch == "{" else -1
-            elif ch == ";" and depth <= 0:
-                return prototype
-        prototype += " "
-    return prototype
-
-
-def gathered_prototype(lines: list[str], after: int) -> str:
-    """A function prototype as the tool gathers it (up to ``{`` or ``;``)."""
-    prototype = ""
-    for line in logical_lines(lines, after):
-        stripped = line.strip(_BLANKS)
-        if _inline_doc(stripped):
-            continue
-        cut = line.find("//")
-        if cut >= 0:
-            line = line[:cut]
-        define = line.lstrip(_BLANKS).startswith("#") and \
-            line.lstrip(_BLANKS)[1:].lstrip(_BLANKS).startswith("define")
-        if define:
-            prototype = line
-        elif not line.startswith("#"):
-            brace = line.find("{")
-            prototype += (line if brace < 0 else line[:brace]) + " "
-        if "{" in line or ";" in line or define:
-            first, last = prototype.find("/*"), prototype.rfind("*/")
-            if first >= 0 and last > first:
-                prototype = prototype[:first] + prototype[last + 2:]
-            return prototype.strip()
-    return prototype.strip()
 
 
 def call_end(text: str, open_: int) -> int:
