@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .mansubst import drop_attributes, drop_comments, drop_private, expand_member_macros, unwrap_groups
+from .mansubst import drop_attributes, drop_private, expand_member_macros, unwrap_groups
 from .manpy import struct_transforms, trim_private
 from .nested import flatten
-from .proto import Param, parameters, squeeze_first
+from .proto import Param, parameters, squeeze_first, strip_comments
+from .scan import BLANKS
 
-BLANKS = " \t\n\r\f\v"
 _QUALIFIER = (r"(?:__attribute__\s*\(\([\w,*\s()]*\)\)|__packed|__aligned|"
               r"____cacheline_aligned_in_smp|____cacheline_aligned)")
 _TYPEDEF_RECORD = re.compile(r"typedef\s+(struct|union)\s*\{(.*)\}\s*" + _QUALIFIER + r"*\s*(\w+)\s*;", re.I | re.S | re.A)
@@ -55,7 +55,7 @@ def clean_members(body: str, python: bool = False) -> str:
     if python:
         return struct_transforms(trim_private(body))
     body = drop_private(body)
-    body = drop_comments(body)
+    body = strip_comments(body)
     body = drop_attributes(body)
     body = unwrap_groups(body)
     return expand_member_macros(body)

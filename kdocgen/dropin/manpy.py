@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-_BLANKS = " \t\n\r\f\v"
+from .scan import BLANKS
+
 
 #: words and calls the tool removes from function prototypes, in its order
 FUNCTION_WORDS = ("static", "extern", "asmlinkage", "inline", "__inline__", "__inline", "__always_inline",
@@ -26,7 +27,7 @@ STRUCT_WORDS = ("__attribute__", "__aligned", "__counted_by", "__counted_by_le",
                 "__cacheline_group_begin", "__cacheline_group_end")
 
 
-def _ident(ch: str) -> bool:
+def ident_char(ch: str) -> bool:
     """A C identifier character."""
     return ch == "_" or ch.isalnum()
 
@@ -49,7 +50,7 @@ def _tokens_of(text: str, word: str) -> Iterator[int]:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if (at == 0 or not _ident(text[at - 1])) and (end >= len(text) or not _ident(text[end])):
+        if (at == 0 or not ident_char(text[at - 1])) and (end >= len(text) or not ident_char(text[end])):
             yield at
         at = text.find(word, at + 1)
 
@@ -63,7 +64,7 @@ def drop_tokens(text: str, word: str, form: Callable[[list[str]], str] | None = 
         if at < pos:
             continue
         k = at + len(word)
-        while k < len(text) and text[k] in _BLANKS:
+        while k < len(text) and text[k] in BLANKS:
             k += 1
         if k < len(text) and text[k] == "(":
             end = call_end(text, k)
@@ -170,7 +171,7 @@ def trim_private(text: str) -> str:
         if text.startswith("/*", i):
             close = text.find("*/", i + 2)
             end = len(text) if close < 0 else close + 2
-            body = text[i + 2:end].lstrip(_BLANKS)
+            body = text[i + 2:end].lstrip(BLANKS)
             if body.startswith("private:"):
                 shown[-1] = False
             elif body.startswith("public:"):
@@ -187,9 +188,9 @@ def trim_private(text: str) -> str:
                 out.append("\t" * (len(shown) - 1) + ch)
                 i += 1
                 continue
-        if ch in _BLANKS:
+        if ch in BLANKS:
             j = i
-            while j < len(text) and text[j] in _BLANKS:
+            while j < len(text) and text[j] in BLANKS:
                 j += 1
             if shown[-1] and not (j < len(text) and text[j] == ";"):
                 out.append(text[i:j])
@@ -214,9 +215,9 @@ def statement_ends(text: str, keep_directives: bool = False) -> str:
             out.append(text[i:end])
             i = end
             continue
-        if ch in _BLANKS:
+        if ch in BLANKS:
             j = i
-            while j < len(text) and text[j] in _BLANKS:
+            while j < len(text) and text[j] in BLANKS:
                 j += 1
             if j < len(text) and text[j] == ";":
                 i = j

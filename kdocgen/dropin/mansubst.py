@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-_BLANKS = " \t\n\r\f\v"
+from .scan import BLANKS, skip, word_char
+
 Finder = Callable[[str, int], "tuple[int, int, str] | None"]
 
 
@@ -37,21 +38,9 @@ def _replace_all(text: str, find: Finder) -> str:
 
 def _blanks_before(text: str, at: int, floor: int) -> int:
     """The start of the run of blanks that ends at ``at`` (not before ``floor``)."""
-    while at > floor and text[at - 1] in _BLANKS:
+    while at > floor and text[at - 1] in BLANKS:
         at -= 1
     return at
-
-
-def _skip_blanks(text: str, at: int) -> int:
-    """The first position from ``at`` that is not a blank."""
-    while at < len(text) and text[at] in _BLANKS:
-        at += 1
-    return at
-
-
-def _word_char(ch: str) -> bool:
-    """A C identifier character."""
-    return ch == "_" or (ch.isascii() and ch.isalnum())
 
 
 # -- private members and comments -------------------------------------------
@@ -67,7 +56,7 @@ def _marker(text: str, start: int, word: str) -> tuple[int, int]:
     low = text.lower()
     at = low.find("/*", start)
     while at >= 0:
-        after = _skip_blanks(low, at + 2)
+        after = skip(low, at + 2)
         if low.startswith(word + ":", after):
             return at, after + len(word) + 1
         at = low.find("/*", at + 1)
@@ -91,15 +80,6 @@ def drop_private(members: str) -> str:
     return members[:start] if start >= 0 else members
 
 
-def drop_comments(members: str) -> str:
-    """``/* ... */`` comments removed."""
-    def find(text: str, pos: int) -> tuple[int, int, str] | None:
-        start = text.find("/*", pos)
-        close = text.find("*/", start + 2) if start >= 0 else -1
-        return (start, close + 2, "") if close >= 0 else None
-    return _replace_all(members, find)
-
-
 # -- attributes --------------------------------------------------------------
 
 def _attribute_args_end(text: str, start: int) -> int:
@@ -107,7 +87,7 @@ def _attribute_args_end(text: str, start: int) -> int:
     last ``))`` inside the run of characters an attribute may hold, or -1."""
     end = start
     while end < len(text) and (text[end].isascii() and (text[end].isalnum() or text[end] in ",_*()")
-                               or text[end] in _BLANKS):
+                               or text[end] in BLANKS):
         end += 1
     close = text.rfind("))", start, end)
     return close + 2 if close >= 0 else -1
@@ -118,7 +98,7 @@ def _gnu_attribute(text: str, pos: int) -> tuple[int, int, str] | None:
     low = text.lower()
     at = low.find("__attribute__", pos)
     while at >= 0:
-        open_ = _skip_blanks(text, at + len("__attribute__"))
+        open_ = skip(text, at + len("__attribute__"))
         if text.startswith("((", open_):
             end = _attribute_args_end(text, open_ + 2)
             if end >= 0:
@@ -133,7 +113,7 @@ def _call_to_semicolon(name: str) -> Finder:
     def find(text: str, pos: int) -> tuple[int, int, str] | None:
         at = text.find(name, pos)
         while at >= 0:
-            open_ = _skip_blanks(text, at + len(name))
+            open_ = skip(text, at + len(name))
             if text.startswith("(", open_):
                 semi = text.find(";", open_)
                 close = text.rfind(")", open_ + 1, semi if semi >= 0 else len(text))
@@ -151,7 +131,7 @@ def _word_with_blanks(name: str, after: bool) -> Finder:
         if at < 0:
             return None
         end = at + len(name)
-        return _blanks_before(text, at, pos), _skip_blanks(text, end) if after else end, " "
+        return _blanks_before(text, at, pos), skip(text, end) if after else end, " "
     return find
 
 
@@ -174,8 +154,8 @@ def _macro_call(name: str) -> Callable[[str, int], tuple[int, int] | None]:
     def find(text: str, pos: int) -> tuple[int, int] | None:
         at = text.find(name, pos)
         while at >= 0:
-            if at == 0 or not _word_char(text[at - 1]):
-                open_ = _skip_blanks(text, at + len(name))
+            if at == 0 or not word_char(text[at - 1]):
+                open_ = skip(text, at + len(name))
                 if text.startswith("(", open_):
                     return at, open_ + 1
             at = text.find(name, at + 1)
@@ -242,7 +222,7 @@ def _macro_args(text: str, after: int, count: int) -> tuple[list[str], int] | No
     args, at = [], after
     for k in range(count):
         if k:
-            at = _skip_blanks(text, at)
+            at = skip(text, at)
         end = at
         while end < len(text) and text[end] not in ",)":
             end += 1
@@ -262,7 +242,7 @@ def _rewrite(name: str, count: int, form: Callable[[list[str]], str], plain: boo
     def find(text: str, pos: int) -> tuple[int, int, str] | None:
         at = text.find(name, pos)
         while at >= 0:
-            open_ = _skip_blanks(text, at + len(name))
+            open_ = skip(text, at + len(name))
             if text.startswith("(", open_):
                 if plain:
                     got = _macro_args(text, open_ + 1, count)

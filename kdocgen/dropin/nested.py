@@ -9,12 +9,7 @@ into members (:func:`.definition.member_list`).
 
 from __future__ import annotations
 
-_BLANKS = " \t\n\r\f\v"
-
-
-def _ident(ch: str) -> bool:
-    """A ``\\w`` character."""
-    return ch == "_" or (ch.isascii() and ch.isalnum())
+from .scan import BLANKS, perl_split, word_char
 
 
 def _nested(text: str) -> tuple[int, int, str, str, str] | None:
@@ -56,27 +51,19 @@ def _nested_at(text: str, at: int, kind: str) -> tuple[int, int, str, str, str] 
 def _first_word(text: str) -> str:
     """Leading blanks and stars dropped, and the blanks after the first word."""
     i = 0
-    while i < len(text) and text[i] in _BLANKS:
+    while i < len(text) and text[i] in BLANKS:
         i += 1
     while i < len(text) and text[i] == "*":
         i += 1
     j = i
-    while j < len(text) and text[j] not in _BLANKS:
+    while j < len(text) and text[j] not in BLANKS:
         j += 1
     if j == i:
         return text
     k = j
-    while k < len(text) and text[k] in _BLANKS:
+    while k < len(text) and text[k] in BLANKS:
         k += 1
     return text[i:j] + text[k:]
-
-
-def _split_kept(text: str, sep: str) -> list[str]:
-    """``text.split(sep)`` without the empty pieces at the end (as Perl splits)."""
-    parts = text.split(sep)
-    while parts and parts[-1] == "":
-        parts.pop()
-    return parts
 
 
 def _pointer_member(arg: str, extra: str = ".") -> tuple[str, str, str] | None:
@@ -87,13 +74,13 @@ def _pointer_member(arg: str, extra: str = ".") -> tuple[str, str, str] | None:
     i = open_ + 1
     if i < len(arg) and arg[i] == "*":
         i += 1
-    while i < len(arg) and arg[i] in _BLANKS:
+    while i < len(arg) and arg[i] in BLANKS:
         i += 1
     j = i
-    while j < len(arg) and (_ident(arg[j]) or arg[j] in extra):
+    while j < len(arg) and (word_char(arg[j]) or arg[j] in extra):
         j += 1
     k = j
-    while k < len(arg) and arg[k] in _BLANKS:
+    while k < len(arg) and arg[k] in BLANKS:
         k += 1
     if k >= len(arg) or arg[k] != ")":
         return None
@@ -105,17 +92,17 @@ def _drop_bitfields_and_arrays(arg: str) -> str:
     out, i = [], 0
     while i < len(arg):
         j = i
-        while j < len(arg) and arg[j] in _BLANKS:
+        while j < len(arg) and arg[j] in BLANKS:
             j += 1
         if j < len(arg) and arg[j] == ":":
             k = j + 1
-            while k < len(arg) and arg[k] in _BLANKS:
+            while k < len(arg) and arg[k] in BLANKS:
                 k += 1
             d = k
             while d < len(arg) and arg[d].isdigit():
                 d += 1
             if d > k:
-                while d < len(arg) and arg[d] in _BLANKS:
+                while d < len(arg) and arg[d] in BLANKS:
                     d += 1
                 i = d
                 continue
@@ -130,23 +117,23 @@ def _drop_bitfields_and_arrays(arg: str) -> str:
 
 def _tight_commas(arg: str) -> str:
     """Blanks around commas removed."""
-    return ",".join(part.strip(_BLANKS) if 0 < i < arg.count(",") else
-                    (part.rstrip(_BLANKS) if i == 0 else part.lstrip(_BLANKS))
+    return ",".join(part.strip(BLANKS) if 0 < i < arg.count(",") else
+                    (part.rstrip(BLANKS) if i == 0 else part.lstrip(BLANKS))
                     for i, part in enumerate(arg.split(",")))
 
 
 def _flatten_one(kind: str, body: str, ids: str) -> str:
     """The declarations that replace one nested struct/union."""
     out = []
-    for ident in _split_kept(ids, ",") or [ids]:
+    for ident in perl_split(ids, ",") or [ids]:
         out.append(f"{kind} {ident}; ")
         for mark in (":", "["):
             if mark in ident:
                 ident = ident[:ident.index(mark)]
         ident = _first_word(ident)
-        anonymous = not ident.strip(_BLANKS)
-        for arg in _split_kept(body, ";"):
-            if not arg.strip(_BLANKS):
+        anonymous = not ident.strip(BLANKS)
+        for arg in perl_split(body, ";"):
+            if not arg.strip(BLANKS):
                 continue
             pointer = _pointer_member(arg)
             if pointer is not None:
@@ -154,16 +141,16 @@ def _flatten_one(kind: str, body: str, ids: str) -> str:
                 if name:
                     out.append(f"{ctype}{name}{extra}; " if anonymous else f"{ctype}{ident}.{name}{extra}; ")
                 continue
-            arg = _tight_commas(_drop_bitfields_and_arrays(arg.strip(_BLANKS)))
-            cut = max(arg.rfind(ch) for ch in _BLANKS)
+            arg = _tight_commas(_drop_bitfields_and_arrays(arg.strip(BLANKS)))
+            cut = max(arg.rfind(ch) for ch in BLANKS)
             if cut < 0 or cut == len(arg) - 1:
                 out.append(f"{arg}; ")
                 continue
             start = cut
             ctype = arg[:start]
-            for name in _split_kept(arg[cut + 1:], ","):
+            for name in perl_split(arg[cut + 1:], ","):
                 name = _first_word(name)
-                if not name.strip(_BLANKS):
+                if not name.strip(BLANKS):
                     continue
                 out.append(f"{ctype} {name}; " if anonymous else f"{ctype} {ident}.{name}; ")
     return "".join(out)
