@@ -3,8 +3,8 @@
 From the collected declaration text (:mod:`.reader`), kernel-doc takes the
 body between the braces, drops private members, comments and attributes,
 writes the kernel's struct macros (``struct_group()``, ``DECLARE_BITMAP()``,
-...) as plain members (:mod:`.mansubst` for the Perl tool, :mod:`.manpy` for
-the Python one), and then (1) lists the members, nested ones named
+...) as plain members (:mod:`.cleanup` for the Perl tool,
+:mod:`.pytransforms` for the Python one), and then (1) lists the members, nested ones named
 ``outer.inner`` (:mod:`.nested`), and (2) shows the body one member a line,
 indented by nesting (:func:`lay_out`), in the reST **Definition** block and
 the man page's SYNOPSIS.
@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .mansubst import drop_attributes, drop_private, expand_member_macros, unwrap_groups
-from .manpy import struct_transforms, trim_private
+from .cleanup import drop_attributes, drop_private, expand_member_macros, unwrap_groups
+from .pytransforms import struct_transforms, trim_private
 from .nested import flatten
 from .proto import Param, parameters, squeeze_first, strip_comments
 from .scan import BLANKS

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .manpy import drop_tokens, ident_char
+from .pytransforms import drop_tokens, ident_char
 from .scan import BLANKS
 
 

@@ -1,4 +1,5 @@
-"""The clean-ups kernel-doc applies to struct members before showing them.
+"""The clean-ups the Perl kernel-doc (6.x) applies to struct members before
+listing and showing them (the Python tool's are in :mod:`.pytransforms`).
 
 Each function takes the member text (between the struct's outer braces,
 gathered on one line) and returns it with one kind of clutter removed or
