@@ -11,30 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .scan import BLANKS, skip, word_char
-
-Finder = Callable[[str, int], "tuple[int, int, str] | None"]
-
-
-def _replace_all(text: str, find: Finder) -> str:
-    """Replace every non-overlapping match, left to right: ``find(text, pos)``
-    gives ``(start, end, replacement)`` of the first match from ``pos``."""
-    out, pos = [], 0
-    while pos <= len(text):
-        hit = find(text, pos)
-        if hit is None:
-            break
-        start, end, repl = hit
-        out.append(text[pos:start])
-        out.append(repl)
-        if end == start:  # an empty match: step over one character
-            if start < len(text):
-                out.append(text[start])
-            pos = start + 1
-            continue
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+from .scan import BLANKS, Finder, replace_all, skip, word_char
 
 
 def _blanks_before(text: str, at: int, floor: int) -> int:
@@ -76,7 +53,7 @@ def drop_private(members: str) -> str:
             return None
         close = text.find("*/", pub_end)
         return (start, close + 2, "") if close >= 0 else None
-    members = _replace_all(members, find)
+    members = replace_all(members, find)
     start, _after = _marker(members, 0, "private")
     return members[:start] if start >= 0 else members
 
@@ -143,7 +120,7 @@ def drop_attributes(members: str) -> str:
                  _word_with_blanks("__packed", True), _word_with_blanks("CRYPTO_MINALIGN_ATTR", False),
                  _word_with_blanks("____cacheline_aligned_in_smp", False),
                  _word_with_blanks("____cacheline_aligned", False)):
-        members = _replace_all(members, find)
+        members = replace_all(members, find)
     return members
 
 
@@ -211,7 +188,7 @@ def unwrap_groups(members: str) -> str:
     for find in (_group_head("struct_group", 1), _group_head("struct_group_attr", 2),
                  _group_head("struct_group_tagged", 2, tagged=True), _group_head("__struct_group", 3),
                  _group_body):
-        members = _replace_all(members, find)
+        members = replace_all(members, find)
     return members
 
 
@@ -280,5 +257,5 @@ def expand_member_macros(members: str) -> str:
             _flex_array,
             _rewrite("DEFINE_DMA_UNMAP_ADDR", 1, lambda a: f"dma_addr_t {a[0]}"),
             _rewrite("DEFINE_DMA_UNMAP_LEN", 1, lambda a: f"__u32 {a[0]}")):
-        members = _replace_all(members, find)
+        members = replace_all(members, find)
     return members

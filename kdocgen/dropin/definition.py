@@ -19,7 +19,7 @@ from .cleanup import drop_attributes, drop_private, expand_member_macros, unwrap
 from .pytransforms import struct_transforms, trim_private
 from .nested import flatten
 from .proto import Param, parameters, squeeze_first, strip_comments
-from .scan import BLANKS
+from .scan import BLANKS, replace_all, skip
 
 _QUALIFIER = (r"(?:__attribute__\s*\(\([\w,*\s()]*\)\)|__packed|__aligned|"
               r"____cacheline_aligned_in_smp|____cacheline_aligned)")
@@ -110,39 +110,30 @@ def lay_out(members: str) -> str:
 
 def _close_braces(text: str) -> str:
     """``}`` then blanks then ``;`` made ``};``."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "}":
-            j = i + 1
-            while j < len(text) and text[j] in BLANKS:
-                j += 1
-            if j > i + 1 and j < len(text) and text[j] == ";":
-                out.append("};")
-                i = j + 1
-                continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+    def find(text: str, pos: int) -> tuple[int, int, str] | None:
+        at = text.find("}", pos)
+        while at >= 0:
+            semi = skip(text, at + 1)
+            if semi > at + 1 and text.startswith(";", semi):
+                return at, semi + 1, "};"
+            at = text.find("}", at + 1)
+        return None
+    return replace_all(text, find)
 
 
 def _split_anonymous_enums(text: str) -> str:
     """In ``enum {`` bodies, a line break after every comma not followed by one."""
-    out, i = [], 0
-    while i < len(text):
-        if text.startswith("enum", i):
-            j = i + 4
-            while j < len(text) and text[j] in BLANKS:
-                j += 1
-            if j > i + 4 and j < len(text) and text[j] == "{":
-                end = text.find("}", j)
+    def find(text: str, pos: int) -> tuple[int, int, str] | None:
+        at = text.find("enum", pos)
+        while at >= 0:
+            brace = skip(text, at + 4)
+            if brace > at + 4 and text.startswith("{", brace):
+                end = text.find("}", brace)
                 end = len(text) if end < 0 else end + 1
-                body = _break_commas(text[j:end])
-                out.append(text[i:j] + body)
-                i = end
-                continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+                return at, end, text[at:brace] + _break_commas(text[brace:end])
+            at = text.find("enum", at + 1)
+        return None
+    return replace_all(text, find)
 
 
 def _break_commas(body: str) -> str:

@@ -9,7 +9,7 @@ into members (:func:`.definition.member_list`).
 
 from __future__ import annotations
 
-from .scan import BLANKS, perl_split, word_char
+from .scan import BLANKS, perl_split, replace_all, word_char
 
 
 def _nested(text: str) -> tuple[int, int, str, str, str] | None:
@@ -158,18 +158,17 @@ def _flatten_one(kind: str, body: str, ids: str) -> str:
 
 def _drop_bodies(text: str) -> str:
     """Every remaining ``{ ... }`` without braces inside removed."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "{":
-            close = i + 1
+    def find(text: str, pos: int) -> tuple[int, int, str] | None:
+        at = text.find("{", pos)
+        while at >= 0:
+            close = at + 1
             while close < len(text) and text[close] not in "{}":
                 close += 1
             if close < len(text) and text[close] == "}":
-                i = close + 1
-                continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+                return at, close + 1, ""
+            at = text.find("{", at + 1)
+        return None
+    return replace_all(text, find)
 
 
 def flatten(members: str) -> str:
