@@ -246,17 +246,23 @@ class _Page:
         self.sections(symbol, upper=True)
 
     def enum(self, symbol: Symbol) -> None:
-        """An enum."""
+        """An enum (its constants as kernel-doc reads them, as for the reST output)."""
+        item = self.item(symbol)
+        if item is None:  # kernel-doc cannot read the declaration: no page
+            return
         name = symbol.name
+        names = [p.name for p in item.params]
         self.th(symbol, self.module(), (f"enum {name}", "API Manual"))
         self.emit(f".SH NAME\nenum {name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\nenum {name} {{\n")
-        for i, param in enumerate(symbol.params):
-            self.emit(f'.br\n.BI "    {param.name}"\n')
-            self.emit("\n};\n" if i == len(symbol.params) - 1 else ", \n.br\n")
+        for i, constant in enumerate(names):
+            self.emit(f'.br\n.BI "    {constant}"\n')
+            self.emit("\n};\n" if i == len(names) - 1 else ", \n.br\n")
         self.emit(".SH Constants\n")
-        for param in symbol.params:
-            self.emit(f'.IP "{param.name}" 12\n')
-            self.text((param.raw_desc or param.desc) if param.desc or param.raw_desc else UNDESCRIBED)
+        described = {p.name: p for p in symbol.params if p.desc or p.raw_desc}
+        for constant in names:
+            self.emit(f'.IP "{constant}" 12\n')
+            param = described.get(constant)
+            self.text((param.raw_desc or param.desc) if param is not None else UNDESCRIBED)
         self.sections(symbol)
 
     def struct(self, symbol: Symbol) -> None:
