@@ -126,3 +126,26 @@ def test_7x_fixtures(kernel_tree_72, name):
         assert "-none" in flags or "-function" in flags or "-export" in flags or ".. c:" in ref.stdout
         assert out.getvalue() == ref.stdout
         assert err.getvalue() == ref.stderr
+
+
+MAN_FIXTURES = Path(__file__).parent / "fixtures" / "dropin_man"
+
+
+@pytest.mark.parametrize("version", ["6.12", "7.2"])
+def test_struct_fixture_rst_same_as_kernel_doc(kernel_tree_path, kernel_tree_72, version):
+    """The struct fixture of the man tests (nested bodies, an anonymous enum
+    member before its name, private members, macros) through -rst: the same
+    definition block as the tree's kernel-doc (the man and reST writers
+    share one member reader)."""
+    tree = Path(kernel_tree_72 if version == "7.2" else kernel_tree_path)
+    flags = ["-rst", "-enable-lineno", "types.c"]
+    ref = subprocess.run([*tree_kernel_doc(tree), *flags], cwd=MAN_FIXTURES, capture_output=True, text=True)
+    out = io.StringIO()
+    old = os.getcwd()
+    os.chdir(MAN_FIXTURES)
+    try:
+        with redirect_stdout(out), redirect_stderr(io.StringIO()):
+            command.main(["-kernel-version", version, *flags])
+    finally:
+        os.chdir(old)
+    assert out.getvalue() == ref.stdout

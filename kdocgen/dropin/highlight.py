@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from .scan import perl_split
+
 Rule = tuple["re.Pattern[str]", Callable[["re.Match[str]"], str]]
 
 _A = re.ASCII
@@ -57,7 +59,7 @@ def highlight_rst(text: str, rules: list[Rule]) -> list[str]:
     output: list[str] = []
     block: list[str] = []
     literal, indent = False, None
-    for line in _perl_split(text):
+    for line in perl_split(text, "\n"):
         if literal:
             if line.strip():
                 if indent is None:
@@ -77,13 +79,6 @@ def highlight_rst(text: str, rules: list[Rule]) -> list[str]:
                 block = []
     if block:
         output.append(highlight_block("".join(block), rules))
-    return _perl_split("".join(output))
+    return perl_split("".join(output), "\n")
 
 
-def _perl_split(text: str) -> list[str]:
-    """``text`` split at newlines without the trailing empty pieces (as
-    Perl's ``split`` does)."""
-    lines = text.split("\n")
-    while lines and lines[-1] == "":
-        lines.pop()
-    return lines

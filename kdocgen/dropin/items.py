@@ -16,6 +16,7 @@ from ..kerneldoc.doccomment import DocComment
 from .definition import find_body, read_record
 from .proto import Param, parameters, split_prototype, strip_comments
 from .reader import Entry
+from .scan import perl_split
 from .variable import prepared, read_variable
 
 UNDESCRIBED = None
@@ -151,7 +152,7 @@ def _enum(item: Item, text: str) -> Item | None:
         return None
     item.name = name or "(anonymous)"
     members = re.sub(r"\([^;]*?\)", "", members.rstrip())
-    names = [_first_word(arg) for arg in _perl_split(members, ",")]
+    names = [_first_word(arg) for arg in perl_split(members, ",")]
     item.params = [Param(n, n) for n in names]
     return item
 
@@ -180,13 +181,6 @@ def _enum_parts(text: str) -> tuple[str, str] | None:
             return None
         name, members = found[1], found[2]
     return (name, members) if members else None
-
-
-def _perl_split(text: str, sep: str) -> list[str]:
-    parts = text.split(sep)
-    while parts and parts[-1] == "":
-        parts.pop()
-    return parts
 
 
 _TYPEDEF_FUNCTION = re.compile(

@@ -4,9 +4,9 @@
 tree's kernel-doc does: the Perl ``scripts/kernel-doc`` of 6.x trees or the
 Python ``tools/docs/kernel-doc`` of 7.x trees, chosen by the dialect.
 Text transforms (highlighting, line handling) live in :mod:`.mantext` and
-:mod:`.mantables`; declarations as kernel-doc reads them in :mod:`.mandecl`
-(with :mod:`.mansubst` and :mod:`.manmembers`), and where the Python tool
-reads them differently in :mod:`.manpy`.
+:mod:`.mantables`; declarations are read as for the reST output, by
+:mod:`.reader` and :mod:`.items` (prototypes by :mod:`.proto`, members by
+:mod:`.definition`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from typing import Sequence
 
 from ..kerneldoc.dialect import Dialect
 from ..model import Member, SourceFile, Symbol
-from . import manpy
-from .mandecl import (function_args, function_parts, function_return_type, struct_parts,
-                      typedef_function_parts)
+from .items import Item, make_item
 from .mantext import highlight_lines
+from .reader import Entry, read_entries
 
 #: kernel-doc's text for a parameter or member without a description
 UNDESCRIBED = "-- undescribed --"
@@ -87,13 +86,14 @@ def write_man(source: SourceFile, symbols: Sequence[Symbol], dialect: Dialect, o
     print, and ends the file's output with a blank line; the items are
     ``source.documented`` there."""
     lines = options.text.split("\n") if options.text is not None else _source_lines(options.path)
+    entries = {entry.doc.end: entry for entry in read_entries(lines, dialect)}
     if not dialect.python:
-        return "".join(_Page(dialect, options, symbols, lines).render(symbol) for symbol in symbols)
+        return "".join(_Page(dialect, options, symbols, lines, entries).render(symbol) for symbol in symbols)
     chosen = {_key(s) for s in symbols}
     every = source.documented if chosen <= {_key(s) for s in source.documented} else list(symbols)
     parts = []
     for symbol in every:
-        page = _Page(dialect, options, every, lines)
+        page = _Page(dialect, options, every, lines, entries)
         parts.append(page.render(symbol) if _key(symbol) in chosen else page.tail_only(symbol))
     out = "".join(parts)
     return out + "\n" if out else ""
@@ -117,12 +117,14 @@ class _Page:
     """One symbol's man page, written into ``out``."""
 
     def __init__(self, dialect: Dialect, options: ManOptions, symbols: Sequence[Symbol],
-                 lines: list[str]) -> None:
+                 lines: list[str], entries: dict[int, Entry]) -> None:
         self.dialect = dialect
         self.python = dialect.python
         self.options = options
         self.symbols = symbols
         self.lines = lines
+        #: the declarations after the comments, by the line of the comment's end
+        self.entries = entries
         self.out: list[str] = []
 
     def tail_only(self, symbol: Symbol) -> str:
@@ -183,13 +185,11 @@ class _Page:
         first, last = symbol.comment_span
         return any(f"@{name}..." in line for line in self.lines[max(first - 1, 0):last])
 
-    def typedef_comment(self, symbol: Symbol) -> bool:
-        """Whether the comment names a typedef (``typedef NAME - ...``)."""
-        if symbol.kind != "typedef":
-            return False
-        index = symbol.comment_span[0]
-        line = self.lines[index] if 0 <= index < len(self.lines) else ""
-        return line.lstrip(" \t*").startswith("typedef")
+    def item(self, symbol: Symbol) -> Item | None:
+        """The declaration of ``symbol`` as kernel-doc reads it (as for the
+        reST output), None when kernel-doc cannot read it."""
+        entry = self.entries.get(symbol.comment_span[1])
+        return make_item(entry, self.python) if entry is not None else None
 
     def module(self) -> str:
         """The Perl tool's module name."""
@@ -212,13 +212,12 @@ class _Page:
     def function(self, symbol: Symbol) -> None:
         """A function or function-like macro."""
         name = symbol.name
+        item = self.item(symbol)
+        if item is None:  # kernel-doc cannot read the prototype: no page
+            return
         self.th(symbol, name, (name, "Kernel Hacker's Manual"))
         self.emit(f".SH NAME\n{name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\n")
-        parts = typedef_function_parts(self.lines, symbol, self.python) if self.typedef_comment(symbol) else \
-            function_parts(self.lines, symbol, self.python)
-        if parts is None:
-            parts = function_return_type(symbol), [(p.name, a) for p, a in zip(symbol.params, function_args(symbol))]
-        return_type, params = parts
+        return_type, params = item.return_type, [(p.name, p.text) for p in item.params]
         if return_type:
             self.emit(f'.B "{return_type}" {name}\n')
         else:
@@ -247,17 +246,23 @@ class _Page:
         self.sections(symbol, upper=True)
 
     def enum(self, symbol: Symbol) -> None:
-        """An enum."""
+        """An enum (its constants as kernel-doc reads them, as for the reST output)."""
+        item = self.item(symbol)
+        if item is None:  # kernel-doc cannot read the declaration: no page
+            return
         name = symbol.name
+        names = [p.name for p in item.params]
         self.th(symbol, self.module(), (f"enum {name}", "API Manual"))
         self.emit(f".SH NAME\nenum {name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\nenum {name} {{\n")
-        for i, param in enumerate(symbol.params):
-            self.emit(f'.br\n.BI "    {param.name}"\n')
-            self.emit("\n};\n" if i == len(symbol.params) - 1 else ", \n.br\n")
+        for i, constant in enumerate(names):
+            self.emit(f'.br\n.BI "    {constant}"\n')
+            self.emit("\n};\n" if i == len(names) - 1 else ", \n.br\n")
         self.emit(".SH Constants\n")
-        for param in symbol.params:
-            self.emit(f'.IP "{param.name}" 12\n')
-            self.text((param.raw_desc or param.desc) if param.desc or param.raw_desc else UNDESCRIBED)
+        described = {p.name: p for p in symbol.params if p.desc or p.raw_desc}
+        for constant in names:
+            self.emit(f'.IP "{constant}" 12\n')
+            param = described.get(constant)
+            self.text((param.raw_desc or param.desc) if param is not None else UNDESCRIBED)
         self.sections(symbol)
 
     def struct(self, symbol: Symbol) -> None:
@@ -265,11 +270,11 @@ class _Page:
         kind, name = symbol.kind, symbol.name
         self.th(symbol, self.module(), (f"{kind} {name}", "API Manual"))
         self.emit(f".SH NAME\n{kind} {name} \\- {self.purpose(symbol)}\n")
-        parts = struct_parts(self.lines, symbol, self.python)
-        if parts is None:  # kernel-doc cannot read the declaration: no page
+        item = self.item(symbol)
+        if item is None:  # kernel-doc cannot read the declaration: no page
             self.out.clear()
             return
-        definition, names = parts
+        definition, names = item.definition, [p.name for p in item.params]
         declaration = definition.replace("\t", "  ").replace("\n", '"\n.br\n.BI "')
         self.emit(f".SH SYNOPSIS\n{kind} {name} {{\n.br\n")
         self.emit(f'.BI "{declaration}\n}};\n.br\n\n')
@@ -304,7 +309,8 @@ class _Page:
     def var(self, symbol: Symbol) -> None:
         """A variable (Python kernel-doc only)."""
         self.th(symbol, self.module(), (symbol.name, "API Manual"))
-        prototype = manpy.gathered_declaration(self.lines, symbol.comment_span[1]) or symbol.decl
+        entry = self.entries.get(symbol.comment_span[1])
+        prototype = (entry.text if entry is not None else "") or symbol.decl
         self.emit(f".SH NAME\n{symbol.name} \\- {self.purpose(symbol)}\n.SH SYNOPSIS\n{prototype}\n")
         if symbol.value:
             self.emit('.SH "Initialization"\n')

@@ -9,7 +9,7 @@ to go on from with the troff text, reproducing the tool's line handling.
 
 from __future__ import annotations
 
-_BLANKS = " \t\n\r\f\v"
+from .scan import BLANKS
 
 
 def literal_or_table(lines: list[str], i: int, stripped: str) -> tuple[int, str] | None:
@@ -52,7 +52,7 @@ def _code_block_line(line: str) -> bool:
     if not line.startswith(".."):
         return False
     rest = line[2:]
-    after = rest.lstrip(_BLANKS)
+    after = rest.lstrip(BLANKS)
     return len(after) < len(rest) and after.startswith("code-block") and "::" in after[len("code-block"):]
 
 
@@ -85,10 +85,10 @@ def _grid_table(lines: list[str], start: int) -> tuple[int, str]:
     heading: list[str] | None = None
     while i < len(lines):
         line = lines[i]
-        inner = line.strip(_BLANKS)
+        inner = line.strip(BLANKS)
         if len(inner) >= 2 and inner[0] == "|" and inner[-1] == "|":
             rows.append([part.strip() for part in line.strip("|").split("|")])
-        elif line.startswith("+=") and len(line.rstrip(_BLANKS)) >= 4 and _is_heading_border(line):
+        elif line.startswith("+=") and len(line.rstrip(BLANKS)) >= 4 and _is_heading_border(line):
             heading = _heading(rows, heading)
             rows = [] if rows and rows[0] else rows
         elif inner.startswith("+") and "+" in inner[2:_run(inner, 1, "-+")]:
@@ -101,7 +101,7 @@ def _grid_table(lines: list[str], start: int) -> tuple[int, str]:
 
 def _is_heading_border(line: str) -> bool:
     """``+=`` then ``=``/``+`` signs ending in ``+``, then blanks only."""
-    body = line.rstrip(_BLANKS)
+    body = line.rstrip(BLANKS)
     return _run(body, 2, "=+") == len(body) and body.endswith("+") and len(body) >= 4
 
 
@@ -125,7 +125,7 @@ def _simple_table(lines: list[str], start: int) -> tuple[int, str]:
         if _simple_end(line):
             i += 1
             break
-        if line and _run(line, 0, _BLANKS + "=") == len(line):
+        if line and _run(line, 0, BLANKS + "=") == len(line):
             heading = _heading(rows, heading)
             rows = [] if rows and rows[0] else rows
         else:
@@ -136,7 +136,7 @@ def _simple_table(lines: list[str], start: int) -> tuple[int, str]:
 
 def _simple_end(line: str) -> bool:
     """A border line: indentation, ``=``, then at least one more blank or ``=``."""
-    rest = line[_run(line, 0, _BLANKS):]
+    rest = line[_run(line, 0, BLANKS):]
     return rest.startswith("=") and len(rest) >= 2 and _run(rest, 0, " \t=") == len(rest)
 
 
@@ -155,7 +155,7 @@ def _literal_block(lines: list[str], start: int) -> tuple[int, str]:
     i = start + 1
     while i < len(lines):
         line = lines[i]
-        if not line or line[0] in _BLANKS:
+        if not line or line[0] in BLANKS:
             out += line + "\n"
             i += 1
             continue

@@ -13,15 +13,11 @@ from __future__ import annotations
 from typing import Callable
 
 from .mantables import literal_or_table
+from .scan import word_char
 
 BOLD, ITALIC, ROMAN = "\\fB", "\\fI", "\\fP"
 #: Perl's and Python's ``\s`` for the indentation kernel-doc strips
 _SPACE = " \t\n\r\f\v"
-
-
-def _word(ch: str) -> bool:
-    """A ``\\w`` character."""
-    return ch == "_" or (ch.isascii() and ch.isalnum())
 
 
 def _scan(text: str, at: Callable[[str, int], tuple[str, int] | None], marks: str) -> str:
@@ -44,17 +40,17 @@ def _scan(text: str, at: Callable[[str, int], tuple[str, int] | None], marks: st
 
 def _word_end(text: str, i: int, extra: str = "") -> int:
     """The end of the run of word characters (and ``extra``) from ``i``."""
-    while i < len(text) and (_word(text[i]) or text[i] in extra):
+    while i < len(text) and (word_char(text[i]) or text[i] in extra):
         i += 1
     return i
 
 
 def _literal(text: str, i: int) -> tuple[str, int] | None:
     """````x```` between word characters: the text without the backquotes."""
-    if not text.startswith("``", i) or i == 0 or not _word(text[i - 1]):
+    if not text.startswith("``", i) or i == 0 or not word_char(text[i - 1]):
         return None
     close = text.find("`", i + 2)
-    if close > i + 2 and text.startswith("``", close) and close + 2 < len(text) and _word(text[close + 2]):
+    if close > i + 2 and text.startswith("``", close) and close + 2 < len(text) and word_char(text[close + 2]):
         return text[i + 2:close], close + 2
     return None
 
@@ -67,7 +63,7 @@ def _constant(text: str, i: int) -> tuple[str, int] | None:
 
 def _function(text: str, i: int) -> tuple[str, int] | None:
     """``name()`` at the start of a word: the name in bold."""
-    if i > 0 and _word(text[i - 1]):
+    if i > 0 and word_char(text[i - 1]):
         return None
     end = _word_end(text, i)
     if end > i and text.startswith("()", end):
@@ -95,9 +91,9 @@ def _param(text: str, i: int) -> tuple[str, int] | None:
     """``@name``, ``@a.b``, ``@a->b``, ``@name...``: in italics (even a lone ``@``)."""
     end = _word_end(text, i + 1)
     while True:
-        if text.startswith(".", end) and end + 1 < len(text) and _word(text[end + 1]):
+        if text.startswith(".", end) and end + 1 < len(text) and word_char(text[end + 1]):
             end = _word_end(text, end + 1)
-        elif text.startswith("->", end) and end + 2 < len(text) and _word(text[end + 2]):
+        elif text.startswith("->", end) and end + 2 < len(text) and word_char(text[end + 2]):
             end = _word_end(text, end + 2)
         else:
             break
@@ -127,7 +123,7 @@ def _reference(text: str, i: int) -> tuple[str, int] | None:
 
 def _word_starts(text: str) -> str:
     """Every character that may start a ``name()``: word characters."""
-    return "".join(sorted({ch for ch in text if _word(ch)}))
+    return "".join(sorted({ch for ch in text if word_char(ch)}))
 
 
 def highlight(text: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .manpy import function_transforms
+from .pytransforms import function_transforms
 
 #: Words dropped when they start the prototype (each followed by spaces).
 LEADING_WORDS = ("static", "extern", "asmlinkage", "inline", "__inline__", "__inline",

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from ..kerneldoc.comment import find_comments
 from ..kerneldoc.dialect import Dialect
 from ..kerneldoc.doccomment import DocComment
-from .manpy import gathered_declaration
 from .proto import skip_blanks, strip_comments
 from .special import is_tracepoint, syscall, tracepoint
 
@@ -54,8 +53,6 @@ def read_entries(lines: list[str], dialect: Dialect) -> list[Entry]:
             _collect_function(entry, lines, doc.end, dialect.python)
         elif doc.kind != "doc":
             _collect_type(entry, lines, doc.end, dialect.python)
-            if doc.kind == "var":  # kept as written: the 7.x tool prints it
-                entry.text = gathered_declaration(lines, doc.end)
         entries.append(entry)
     return entries
 
@@ -300,10 +297,20 @@ def _collect_type(entry: Entry, lines: list[str], index: int, python: bool) -> N
             text = text.strip()
         if text.startswith("#"):
             text += ";"
+        if python:  # 7.x: each line's text as it is, one space between lines
+            if not text:
+                continue
+            for pos, char in enumerate(text):
+                depth += (char == "{") - (char == "}")
+                if char == ";" and depth <= 0:
+                    entry.text, entry.end_line = proto + (" " if proto else "") + text[:pos + 1], number
+                    return
+            proto += (" " if proto else "") + text
+            continue
         while True:
             cut = _first_of(text, "{};")
             if cut < 0:
-                proto += (" " if python and proto and text else "") + text
+                proto += text
                 break
             if proto:
                 proto += " "

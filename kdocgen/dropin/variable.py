@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .manpy import _BLANKS, _ident, drop_tokens
+from .pytransforms import drop_tokens, ident_char
+from .scan import BLANKS
 
 
 @dataclass
@@ -46,15 +47,15 @@ def _defined_name(text: str) -> str:
     while at >= 0:
         k = at + len("DEFINE_")
         start = k
-        while k < len(text) and _ident(text[k]):
+        while k < len(text) and ident_char(text[k]):
             k += 1
         if k > start:
-            while k < len(text) and text[k] in _BLANKS:
+            while k < len(text) and text[k] in BLANKS:
                 k += 1
             if text.startswith("(", k):
                 end = text.find(")", k)
                 inner = text[k + 1:end] if end > 0 else ""
-                if inner and all(_ident(ch) for ch in inner):
+                if inner and all(ident_char(ch) for ch in inner):
                     return inner
         at = text.find("DEFINE_", at + 1)
     return ""
@@ -84,18 +85,18 @@ def _name_and_value(text: str) -> tuple[str, str] | None:
     the leading run of words and blanks that is followed by (``*`` and) an
     identifier."""
     run = 0
-    while run < len(text) and (_ident(text[run]) or text[run] in _BLANKS):
+    while run < len(text) and (ident_char(text[run]) or text[run] in BLANKS):
         run += 1
     for blank in range(run - 1, -1, -1):
-        if text[blank] not in _BLANKS:
+        if text[blank] not in BLANKS:
             continue
         k = blank
-        while k < len(text) and text[k] in _BLANKS:
+        while k < len(text) and text[k] in BLANKS:
             k += 1
         while k < len(text) and text[k] == "*":
             k += 1
         start = k
-        while k < len(text) and _ident(text[k]):
+        while k < len(text) and ident_char(text[k]):
             k += 1
         if k == start:
             continue
@@ -105,11 +106,11 @@ def _name_and_value(text: str) -> tuple[str, str] | None:
 
 def _value(text: str, at: int) -> str:
     """What follows a name: ``= ...`` after blanks and array brackets."""
-    while at < len(text) and text[at] in _BLANKS:
+    while at < len(text) and text[at] in BLANKS:
         at += 1
     while at < len(text) and (text[at].isdigit() or text[at] in "[]"):
         at += 1
-    while at < len(text) and text[at] in _BLANKS:
+    while at < len(text) and text[at] in BLANKS:
         at += 1
     return text[at:] if text.startswith("=", at) else ""
 

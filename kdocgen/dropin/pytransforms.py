@@ -1,6 +1,5 @@
-"""How the Python kernel-doc (7.x) reads declaration text, where it differs
-from the Perl tool: lines are gathered differently, annotations are removed
-as whole C tokens (a word with the blanks after it, or a call with its
+"""How the Python kernel-doc (7.x) rewrites declaration text, where it
+differs from the Perl tool: annotations are removed as whole C tokens (a word with the blanks after it, or a call with its
 arguments), macro arguments keep their blanks, ``struct_group()`` becomes an
 anonymous struct, and blanks before a ``;`` are dropped.
 """
@@ -9,7 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-_BLANKS = " \t\n\r\f\v"
+from .scan import BLANKS
+
 
 #: words and calls the tool removes from function prototypes, in its order
 FUNCTION_WORDS = ("static", "extern", "asmlinkage", "inline", "__inline__", "__inline", "__always_inline",
@@ -27,81 +27,9 @@ STRUCT_WORDS = ("__attribute__", "__aligned", "__counted_by", "__counted_by_le",
                 "__cacheline_group_begin", "__cacheline_group_end")
 
 
-def _ident(ch: str) -> bool:
+def ident_char(ch: str) -> bool:
     """A C identifier character."""
     return ch == "_" or ch.isalnum()
-
-
-def logical_lines(lines: list[str], after: int) -> Iterator[str]:
-    """The lines from 0-based ``after`` on, tabs expanded, lines ending in a
-    backslash joined to the next."""
-    held = ""
-    for raw in lines[after:]:
-        line = raw.rstrip("\r").expandtabs() if raw.endswith("\r") else raw.expandtabs()
-        if line.endswith("\\"):
-            held += line.rstrip("\\")
-            continue
-        yield held + line
-        held = ""
-
-
-def _inline_doc(stripped: str) -> bool:
-    """A ``/**`` line of an inline member comment (kept out of declarations)."""
-    return stripped.startswith("/**") and (not stripped[3:].strip(_BLANKS)
-                                          or (stripped.endswith("*/") and "@" in stripped))
-
-
-def gathered_declaration(lines: list[str], after: int) -> str:
-    """A struct/union/enum/typedef declaration as the tool gathers it: each
-    line's text, a space for each line break, up to the final ``;``."""
-    prototype, depth, inline = "", 0, False
-    for line in logical_lines(lines, after):
-        stripped = line.strip(_BLANKS)
-        if inline:
-            inline = not (stripped.startswith("*/") and not stripped[2:].strip(_BLANKS))
-            continue
-        if _inline_doc(stripped):
-            inline = not stripped.endswith("*/")
-            continue
-        cut = line.find("//")
-        text = (line[:cut] if cut >= 0 else line).strip()
-        if not text:
-            continue
-        if text.startswith("#"):
-            text += ";"
-        for ch in text:
-            prototype += ch
-            if ch in "{}":
-                depth += 1 if ch == "{" else -1
-            elif ch == ";" and depth <= 0:
-                return prototype
-        prototype += " "
-    return prototype
-
-
-def gathered_prototype(lines: list[str], after: int) -> str:
-    """A function prototype as the tool gathers it (up to ``{`` or ``;``)."""
-    prototype = ""
-    for line in logical_lines(lines, after):
-        stripped = line.strip(_BLANKS)
-        if _inline_doc(stripped):
-            continue
-        cut = line.find("//")
-        if cut >= 0:
-            line = line[:cut]
-        define = line.lstrip(_BLANKS).startswith("#") and \
-            line.lstrip(_BLANKS)[1:].lstrip(_BLANKS).startswith("define")
-        if define:
-            prototype = line
-        elif not line.startswith("#"):
-            brace = line.find("{")
-            prototype += (line if brace < 0 else line[:brace]) + " "
-        if "{" in line or ";" in line or define:
-            first, last = prototype.find("/*"), prototype.rfind("*/")
-            if first >= 0 and last > first:
-                prototype = prototype[:first] + prototype[last + 2:]
-            return prototype.strip()
-    return prototype.strip()
 
 
 def call_end(text: str, open_: int) -> int:
@@ -122,7 +50,7 @@ def _tokens_of(text: str, word: str) -> Iterator[int]:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if (at == 0 or not _ident(text[at - 1])) and (end >= len(text) or not _ident(text[end])):
+        if (at == 0 or not ident_char(text[at - 1])) and (end >= len(text) or not ident_char(text[end])):
             yield at
         at = text.find(word, at + 1)
 
@@ -136,7 +64,7 @@ def drop_tokens(text: str, word: str, form: Callable[[list[str]], str] | None = 
         if at < pos:
             continue
         k = at + len(word)
-        while k < len(text) and text[k] in _BLANKS:
+        while k < len(text) and text[k] in BLANKS:
             k += 1
         if k < len(text) and text[k] == "(":
             end = call_end(text, k)
@@ -243,7 +171,7 @@ def trim_private(text: str) -> str:
         if text.startswith("/*", i):
             close = text.find("*/", i + 2)
             end = len(text) if close < 0 else close + 2
-            body = text[i + 2:end].lstrip(_BLANKS)
+            body = text[i + 2:end].lstrip(BLANKS)
             if body.startswith("private:"):
                 shown[-1] = False
             elif body.startswith("public:"):
@@ -260,9 +188,9 @@ def trim_private(text: str) -> str:
                 out.append("\t" * (len(shown) - 1) + ch)
                 i += 1
                 continue
-        if ch in _BLANKS:
+        if ch in BLANKS:
             j = i
-            while j < len(text) and text[j] in _BLANKS:
+            while j < len(text) and text[j] in BLANKS:
                 j += 1
             if shown[-1] and not (j < len(text) and text[j] == ";"):
                 out.append(text[i:j])
@@ -287,9 +215,9 @@ def statement_ends(text: str, keep_directives: bool = False) -> str:
             out.append(text[i:end])
             i = end
             continue
-        if ch in _BLANKS:
+        if ch in BLANKS:
             j = i
-            while j < len(text) and text[j] in _BLANKS:
+            while j < len(text) and text[j] in BLANKS:
                 j += 1
             if j < len(text) and text[j] == ";":
                 i = j

@@ -1,4 +1,5 @@
-"""The clean-ups kernel-doc applies to struct members before showing them.
+"""The clean-ups the Perl kernel-doc (6.x) applies to struct members before
+listing and showing them (the Python tool's are in :mod:`.pytransforms`).
 
 Each function takes the member text (between the struct's outer braces,
 gathered on one line) and returns it with one kind of clutter removed or
@@ -10,48 +11,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-_BLANKS = " \t\n\r\f\v"
-Finder = Callable[[str, int], "tuple[int, int, str] | None"]
-
-
-def _replace_all(text: str, find: Finder) -> str:
-    """Replace every non-overlapping match, left to right: ``find(text, pos)``
-    gives ``(start, end, replacement)`` of the first match from ``pos``."""
-    out, pos = [], 0
-    while pos <= len(text):
-        hit = find(text, pos)
-        if hit is None:
-            break
-        start, end, repl = hit
-        out.append(text[pos:start])
-        out.append(repl)
-        if end == start:  # an empty match: step over one character
-            if start < len(text):
-                out.append(text[start])
-            pos = start + 1
-            continue
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+from .scan import BLANKS, Finder, replace_all, skip, word_char
 
 
 def _blanks_before(text: str, at: int, floor: int) -> int:
     """The start of the run of blanks that ends at ``at`` (not before ``floor``)."""
-    while at > floor and text[at - 1] in _BLANKS:
+    while at > floor and text[at - 1] in BLANKS:
         at -= 1
     return at
-
-
-def _skip_blanks(text: str, at: int) -> int:
-    """The first position from ``at`` that is not a blank."""
-    while at < len(text) and text[at] in _BLANKS:
-        at += 1
-    return at
-
-
-def _word_char(ch: str) -> bool:
-    """A C identifier character."""
-    return ch == "_" or (ch.isascii() and ch.isalnum())
 
 
 # -- private members and comments -------------------------------------------
@@ -67,7 +34,7 @@ def _marker(text: str, start: int, word: str) -> tuple[int, int]:
     low = text.lower()
     at = low.find("/*", start)
     while at >= 0:
-        after = _skip_blanks(low, at + 2)
+        after = skip(low, at + 2)
         if low.startswith(word + ":", after):
             return at, after + len(word) + 1
         at = low.find("/*", at + 1)
@@ -86,18 +53,9 @@ def drop_private(members: str) -> str:
             return None
         close = text.find("*/", pub_end)
         return (start, close + 2, "") if close >= 0 else None
-    members = _replace_all(members, find)
+    members = replace_all(members, find)
     start, _after = _marker(members, 0, "private")
     return members[:start] if start >= 0 else members
-
-
-def drop_comments(members: str) -> str:
-    """``/* ... */`` comments removed."""
-    def find(text: str, pos: int) -> tuple[int, int, str] | None:
-        start = text.find("/*", pos)
-        close = text.find("*/", start + 2) if start >= 0 else -1
-        return (start, close + 2, "") if close >= 0 else None
-    return _replace_all(members, find)
 
 
 # -- attributes --------------------------------------------------------------
@@ -107,7 +65,7 @@ def _attribute_args_end(text: str, start: int) -> int:
     last ``))`` inside the run of characters an attribute may hold, or -1."""
     end = start
     while end < len(text) and (text[end].isascii() and (text[end].isalnum() or text[end] in ",_*()")
-                               or text[end] in _BLANKS):
+                               or text[end] in BLANKS):
         end += 1
     close = text.rfind("))", start, end)
     return close + 2 if close >= 0 else -1
@@ -118,7 +76,7 @@ def _gnu_attribute(text: str, pos: int) -> tuple[int, int, str] | None:
     low = text.lower()
     at = low.find("__attribute__", pos)
     while at >= 0:
-        open_ = _skip_blanks(text, at + len("__attribute__"))
+        open_ = skip(text, at + len("__attribute__"))
         if text.startswith("((", open_):
             end = _attribute_args_end(text, open_ + 2)
             if end >= 0:
@@ -133,7 +91,7 @@ def _call_to_semicolon(name: str) -> Finder:
     def find(text: str, pos: int) -> tuple[int, int, str] | None:
         at = text.find(name, pos)
         while at >= 0:
-            open_ = _skip_blanks(text, at + len(name))
+            open_ = skip(text, at + len(name))
             if text.startswith("(", open_):
                 semi = text.find(";", open_)
                 close = text.rfind(")", open_ + 1, semi if semi >= 0 else len(text))
@@ -151,7 +109,7 @@ def _word_with_blanks(name: str, after: bool) -> Finder:
         if at < 0:
             return None
         end = at + len(name)
-        return _blanks_before(text, at, pos), _skip_blanks(text, end) if after else end, " "
+        return _blanks_before(text, at, pos), skip(text, end) if after else end, " "
     return find
 
 
@@ -162,7 +120,7 @@ def drop_attributes(members: str) -> str:
                  _word_with_blanks("__packed", True), _word_with_blanks("CRYPTO_MINALIGN_ATTR", False),
                  _word_with_blanks("____cacheline_aligned_in_smp", False),
                  _word_with_blanks("____cacheline_aligned", False)):
-        members = _replace_all(members, find)
+        members = replace_all(members, find)
     return members
 
 
@@ -174,8 +132,8 @@ def _macro_call(name: str) -> Callable[[str, int], tuple[int, int] | None]:
     def find(text: str, pos: int) -> tuple[int, int] | None:
         at = text.find(name, pos)
         while at >= 0:
-            if at == 0 or not _word_char(text[at - 1]):
-                open_ = _skip_blanks(text, at + len(name))
+            if at == 0 or not word_char(text[at - 1]):
+                open_ = skip(text, at + len(name))
                 if text.startswith("(", open_):
                     return at, open_ + 1
             at = text.find(name, at + 1)
@@ -230,7 +188,7 @@ def unwrap_groups(members: str) -> str:
     for find in (_group_head("struct_group", 1), _group_head("struct_group_attr", 2),
                  _group_head("struct_group_tagged", 2, tagged=True), _group_head("__struct_group", 3),
                  _group_body):
-        members = _replace_all(members, find)
+        members = replace_all(members, find)
     return members
 
 
@@ -242,7 +200,7 @@ def _macro_args(text: str, after: int, count: int) -> tuple[list[str], int] | No
     args, at = [], after
     for k in range(count):
         if k:
-            at = _skip_blanks(text, at)
+            at = skip(text, at)
         end = at
         while end < len(text) and text[end] not in ",)":
             end += 1
@@ -262,7 +220,7 @@ def _rewrite(name: str, count: int, form: Callable[[list[str]], str], plain: boo
     def find(text: str, pos: int) -> tuple[int, int, str] | None:
         at = text.find(name, pos)
         while at >= 0:
-            open_ = _skip_blanks(text, at + len(name))
+            open_ = skip(text, at + len(name))
             if text.startswith("(", open_):
                 if plain:
                     got = _macro_args(text, open_ + 1, count)
@@ -299,5 +257,5 @@ def expand_member_macros(members: str) -> str:
             _flex_array,
             _rewrite("DEFINE_DMA_UNMAP_ADDR", 1, lambda a: f"dma_addr_t {a[0]}"),
             _rewrite("DEFINE_DMA_UNMAP_LEN", 1, lambda a: f"__u32 {a[0]}")):
-        members = _replace_all(members, find)
+        members = replace_all(members, find)
     return members
