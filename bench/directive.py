@@ -116,12 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--srctree", help="kernel tree (default: the cached linux-source-6.12)")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages (default: all)")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="only the pages whose path holds TEXT (repeatable)")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--keep", metavar="DIR",
                         help="build in DIR and keep it (warnings-kernel.txt, warnings-kdocgen.txt, html-*)")
     args = parser.parse_args(argv)
     tree = resolve_tree(args.srctree)
-    pages = directive_pages(tree)
+    pages = [p for p in directive_pages(tree) if not args.only or any(o in p for o in args.only)]
     if args.pages:
         pages = pages[:args.pages]
     directives = sum(len(KDOC_DIRECTIVE_RE.findall((tree / "Documentation" / p).read_text(errors="replace")))

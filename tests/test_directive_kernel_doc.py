@@ -154,3 +154,31 @@ def test_same_entries_as_the_kernels_extension(fixture, request, tmp_path, monke
     assert len(theirs) > 100
     assert ours == theirs
     assert our_warnings.count("WARNING") <= their_warnings.count("WARNING")
+
+
+def test_python_rules_warn_about_reading_a_file_once(tmp_path):
+    """The 7.x extension parses a file once per build process: the warnings
+    of reading it come with the first directive naming it, those about an
+    item each time the item is output."""
+    tree = tmp_path / "tree"
+    (tree / "drivers").mkdir(parents=True)
+    (tree / "drivers" / "ring.c").write_text(
+        "/**\n * ring_start() - Start a ring\n * @ring: the ring\n */\n"
+        "int ring_start(struct ring *ring, int flags);\n\n"
+        "/**\n * ring_stop() - Stop a ring\n * @ring: the ring\n */\n"
+        "void ring_stop(struct ring *ring);\n")
+    src = tmp_path / "doc"
+    src.mkdir()
+    (src / "conf.py").write_text(f"extensions = ['kdocgen.sphinxext']\nkerneldoc_srctree = {str(tree)!r}\n"
+                                 "kerneldoc_output = 'kernel-doc'\nkerneldoc_version = '7.2'\n")
+    (src / "index.rst").write_text("Ring\n====\n\n" + "".join(
+        f".. kernel-doc:: drivers/ring.c\n   :{option}\n\n"
+        for option in ("identifiers: ring_start", "identifiers: ring_stop", "identifiers: ring_start",
+                       "internal:", "internal:")))
+    warnings = _build(src, tmp_path / "html")
+    undescribed = [line for line in warnings.splitlines() if "'flags' not described in 'ring_start'" in line]
+    # as the 7.2 tree's extension gives: once as the file is read, then again
+    # each time the item is output by a directive that is not a selection by
+    # name (the two :internal:), none for the second :identifiers: ring_start
+    assert len(undescribed) == 3, warnings
+    assert undescribed[0].split(": WARNING")[0].endswith("index.rst:4")

@@ -89,7 +89,8 @@ def run(options: Options, dialect: Dialect, readings: Readings | None = None) ->
             result.stderr.append(f"Error: Cannot open file {path}\n")
             result.errors += 1
             continue
-        _one_file(path, reading, options, dialect, selection, style, out, result, desc_lines)
+        again = readings is not None and readings.read_before(path, dialect)
+        _one_file(path, reading, options, dialect, selection, style, out, result, desc_lines, again)
     result.status = _status(options, result, dialect, out)
     result.stdout = "".join(out)
     return result
@@ -125,11 +126,14 @@ def _sphinx_major(version: str | None) -> int:
 
 
 def _one_file(path: str, reading: Reading, options: Options, dialect: Dialect, selection: Selection,
-              style: RstStyle, out: list[str], result: Result, desc_lines: dict[str, int]) -> None:
+              style: RstStyle, out: list[str], result: Result, desc_lines: dict[str, int],
+              again: bool = False) -> None:
     """Process one file; ``desc_lines`` are the lines of the parameter
     descriptions read so far in the run (kernel-doc never forgets one: a
     parameter without a description gets the line of the last description
-    of a parameter of that name)."""
+    of a parameter of that name).  With ``again`` (the file was read by an
+    earlier run of this process, as the 7.x extension reads each file once)
+    only the warnings about the items output are shown."""
     text, lines, model, entries = reading.text, reading.lines, reading.model, reading.entries
     writer = PythonRstWriter(style) if dialect.python else RstWriter(style)
     if isinstance(writer, PythonRstWriter):
@@ -158,9 +162,13 @@ def _one_file(path: str, reading: Reading, options: Options, dialect: Dialect, s
             writer.write(item)
     shown = warnings_of(model, options, selection, dialect, entries, lines,
                         repeated if dialect.python else None)
-    result.stderr.extend(shown.lines)
-    result.warnings += shown.count
-    result.errors += shown.errors
+    if again:
+        result.stderr.extend(shown.again)
+        result.warnings += len(shown.again)
+    else:
+        result.stderr.extend(shown.lines + shown.again)
+        result.warnings += shown.count + len(shown.again)
+        result.errors += shown.errors
     if options.mode == "man":
         man = _man_writer()
         if man is not None:

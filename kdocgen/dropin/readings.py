@@ -68,11 +68,27 @@ def read_file(path: str, dialect: Dialect) -> Reading | None:
 
 
 class Readings:
-    """The last ``keep`` files read, for runs in the same process."""
+    """The last ``keep`` files read, for runs in the same process.  With
+    ``warn_once`` a file is said to be read before (:meth:`read_before`)
+    once a run read it with the 7.x rules: the 7.x kernel's extension parses
+    each file once per process, so the warnings of reading it are shown
+    once, those about the items it outputs each time."""
 
-    def __init__(self, keep: int = 32) -> None:
+    def __init__(self, keep: int = 32, warn_once: bool = False) -> None:
         self.keep = keep
+        self.warn_once = warn_once
         self._files: OrderedDict[tuple, Reading] = OrderedDict()
+        self._read: set[tuple[str, str | None, Dialect]] = set()
+
+    def read_before(self, path: str, dialect: Dialect) -> bool:
+        """Whether an earlier run read ``path`` (7.x rules and ``warn_once``
+        only); this run counts as having read it."""
+        if not (self.warn_once and dialect.python):
+            return False
+        key = (path, os.environ.get("SRCTREE"), dialect)
+        known = key in self._read
+        self._read.add(key)
+        return known
 
     def read(self, path: str, dialect: Dialect) -> Reading | None:
         """``path`` read with ``dialect``'s rules, again only if it changed."""

@@ -41,9 +41,14 @@ _REPEATED = frozenset({*_PHASE, "short-description"})
 
 @dataclass
 class Shown:
+    """The warnings printed while a file is read (``lines``: ``count``
+    warnings, of them ``errors`` errors) and, 7.x, those printed again as
+    its items are output (``again``)."""
+
     lines: list[str] = field(default_factory=list)
     count: int = 0
     errors: int = 0
+    again: list[str] = field(default_factory=list)
 
 
 def warnings_of(model: SourceFile, options: Options, selection: Selection, dialect: Dialect,
@@ -57,15 +62,13 @@ def warnings_of(model: SourceFile, options: Options, selection: Selection, diale
     extra = [Diagnostic(model.path, e.end_line, "parse-error", e.failure) for e in entries if e.failure]
     extra += [Diagnostic(model.path, e.end_line, "kernel-doc", e.warning) for e in entries if e.warning]
     extra += [d for e in entries for d in _rewritten_warnings(model.path, e, dialect)]
-    again: list[str] = []
+    again = shown.again
     for diag, at in _in_kernel_doc_order(model.diagnostics + extra, entries, dialect.python):
         if at >= 0 and entries[at].text_rewritten and diag.rule in AT_DECLARATION_END and not diag.symbol == "!":
             continue  # kdocgen's extraction does not rewrite system calls and tracepoints
         text = _shown(diag, options, selection, dialect, kinds, lines, shown)
         if text and repeated is not None and at in repeated and diag.rule in _REPEATED:
             again.append(text)
-    shown.lines += again
-    shown.count += len(again)
     return shown
 
 

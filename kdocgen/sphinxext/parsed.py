@@ -74,7 +74,7 @@ def dropin_readings(app) -> Readings:
     kernel-doc's own output) read last, for the next directives."""
     readings = getattr(app, "kdocgen_readings", None)
     if readings is None:
-        readings = app.kdocgen_readings = Readings()
+        readings = app.kdocgen_readings = Readings(warn_once=True)
     return readings
 
 
