@@ -9,7 +9,8 @@ substitutions, unknown markup, whatever a future docutils or Sphinx adds) is
 shown as literal text instead, with a warning.  Math is typeset only when its
 TeX passes ``mathtext``'s allow-list; images only from the kernel's
 ``kernel-figure``/``kernel-image`` directives, naming a figure file of the
-documentation tree by a relative path.
+documentation tree by a relative path; other files' documentation only by
+``kernel-doc`` naming a C file of the tree by a relative path.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ ALLOWED_DIRECTIVES = LITERAL_DIRECTIVES | DECLARATION_DIRECTIVES | frozenset({
     "version-added", "version-changed", "version-removed", "version-deprecated",
     "list-table", "flat-table", "table", "rubric", "topic", "sidebar", "container", "compound",
     "line-block", "parsed-literal", "epigraph", "highlights", "pull-quote", "hlist", "centered",
-    "math", "kernel-figure", "kernel-image",
+    "math", "kernel-figure", "kernel-image", "kernel-doc",
 })
 #: Roles that format text or link to documented things.
 ALLOWED_ROLES = frozenset({
@@ -104,6 +105,19 @@ def safe_image(uri: str) -> bool:
     parts = uri.replace("\\", "/").split("/")
     return (bool(uri) and _SCHEME.match(_INVISIBLE.sub("", uri)) is None and parts[0] != ""
             and ".." not in parts and uri.lower().endswith(IMAGE_SUFFIXES))
+
+
+def safe_source(path: str) -> bool:
+    """Whether a ``kernel-doc`` directive in comment text may read ``path``:
+    a C source or header named by a relative path inside the tree (no
+    scheme, no leading ``/``, no ``..``)."""
+    parts = path.strip().replace("\\", "/").split("/")
+    return (_SCHEME.match(path.strip()) is None and parts[0] != "" and ".." not in parts
+            and path.strip().endswith((".c", ".h")))
+
+
+#: Directives whose argument comment text may only give as these say.
+ARGUMENT_CHECKS = {"kernel-doc": safe_source}
 
 
 def _declaration_part(node: nodes.Node) -> bool:

@@ -27,7 +27,7 @@ from docutils.parsers.rst import Directive, directives, roles
 from docutils.statemachine import StringList
 from sphinx.util.nodes import nested_parse_with_titles
 
-from .allow import LITERAL_DIRECTIVES, allows_directive, allows_role, refusal
+from .allow import ARGUMENT_CHECKS, LITERAL_DIRECTIVES, allows_directive, allows_role, refusal
 from .inline import comment_to_rst, wrap_overlong
 
 DIRECTIVE = "kdocgen-comment"
@@ -113,7 +113,25 @@ class RestrictedMarkup:
         found, messages = self._saved[0](name, language, document)
         if found is None:
             return stand_in_directive(name.lower()), []
-        return found, messages
+        check = ARGUMENT_CHECKS.get(name.lower())
+        return (found if check is None else self._checked(found, check)), messages
+
+    def _checked(self, found: type, check: Callable[[str], bool]) -> type:
+        """``found`` running only when ``check`` accepts its argument (else
+        shown as text, refused)."""
+        markup = self
+
+        class Checked(found):
+            def run(self):
+                argument = self.arguments[0] if self.arguments else ""
+                if check(argument):
+                    return super().run()
+                source, line = self.state_machine.get_source_and_line(self.lineno)
+                markup.refused(source or "", line or 0, f'"{self.name}" directive reading '
+                               f'{argument!r} not allowed in comment text; shown as text')
+                return [literal_text(self.block_text.rstrip("\n"))]
+
+        return Checked
 
     def role(self, name, language, lineno, reporter):
         """Role lookup: allowed names only."""

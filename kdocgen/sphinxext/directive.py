@@ -22,7 +22,7 @@ import glob
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -71,12 +71,20 @@ class KernelDocDirective(SphinxDirective):
     application: Any = None
 
     def run(self) -> list[nodes.Node]:
+        active = cast("list[str]", self.env.temp_data.setdefault("kdocgen_kernel_doc_active", []))
+        if self.arguments[0] in active:  # a comment's kernel-doc directive naming a file being read
+            logger.warning("kernel-doc: %s: included from its own documentation (%s); not again",
+                           self.arguments[0], " -> ".join(active), location=self.get_location())
+            return []
+        active.append(self.arguments[0])
         try:
             return self._run()
         except Exception as err:  # noqa: BLE001 - a source file must not stop the build
             logger.warning("kernel-doc: %s: could not be documented (%s: %s)", self.arguments[0],
                            type(err).__name__, err, location=self.get_location())
             return []
+        finally:
+            active.pop()
 
     def _run(self) -> list[nodes.Node]:
         if self._kernel_doc_output():
