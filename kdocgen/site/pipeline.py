@@ -24,6 +24,7 @@ from ..files import locked, os_error_text, write_if_changed
 from ..parsecache import code_digest, digest, file_digest
 from ..sphinxext.outputs import BUILD_FILE, read_build_files
 from ..sphinxext.sourceview import VIEW_KEYS
+from ..sphinxext.wholesite import GENINDEX_KEY
 from .build import AbiInput
 from .publish import publish, recover
 
@@ -252,7 +253,7 @@ def run_sphinx(options: HtmlOptions, say: Say) -> int:
 
 
 def _forget_environment(options: HtmlOptions) -> None:
-    for name in ("environment.pickle", BUILD_FILE, VIEW_KEYS):
+    for name in ("environment.pickle", BUILD_FILE, VIEW_KEYS, GENINDEX_KEY):
         (options.doctrees / name).unlink(missing_ok=True)
 
 

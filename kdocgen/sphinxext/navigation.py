@@ -15,6 +15,7 @@ import hashlib
 from sphinx import addnodes
 
 from ..site.description import site_of
+from .serial import parallel_again
 
 ENV_DIGEST = "kdocgen_navigation"
 
@@ -52,7 +53,10 @@ def rewrite_when_changed(app, env) -> list[str]:
     digest = navigation_digest(env)
     before = getattr(env, ENV_DIGEST, None)
     setattr(env, ENV_DIGEST, digest)
-    return sorted(env.found_docs) if before is not None and before != digest else []
+    if before is None or before == digest:
+        return []
+    parallel_again(app)
+    return sorted(env.found_docs)
 
 
 def setup_navigation(app) -> None:
