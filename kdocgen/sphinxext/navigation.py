@@ -39,6 +39,8 @@ def navigation_digest(env) -> str:
     """A digest of what the navigation shows: every toctree and page title."""
     parts = []
     for docname in sorted(env.tocs):
+        if docname not in env.toctree_includes:  # no toctree (every page of a file)
+            continue
         for node in env.tocs[docname].findall(addnodes.toctree):
             parts.append(repr((docname, node["entries"], node.get("caption"), node.get("maxdepth"),
                                node.get("hidden"), node.get("titlesonly"), node.get("includehidden"))))

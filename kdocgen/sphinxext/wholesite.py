@@ -7,7 +7,8 @@
   no index entry keeps the page of the last build, which is the same bytes;
 - every domain's objects are listed once per build: the search index and
   ``objects.inv`` both list all of them (tens of thousands of C objects,
-  each named by walking the C domain's symbol tree).
+  each named by walking the C domain's symbol tree); the C domain's are
+  named again only for the pages read again (:mod:`.cobjects`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from typing import Callable, Iterable, Iterator
 from sphinx.util._serialise import stable_hash
 
 from ..parsecache import digest
+from .cobjects import CObjects
 from .outputs import build_outputs
 from .sourceview import enabled, shared_key
 from ..site.description import site_of
+from ..site.record import GENINDEX_KEY
 
-GENINDEX_KEY = "kdocgen-genindex.txt"  # in the doctree folder
 _CATEGORIES = frozenset({"env", "html"})
 
 
@@ -72,8 +74,14 @@ def list_objects_once(app, builder) -> None:
     call of the writing phase (nothing is declared then), then repeated."""
     if site_of(app) is None or not enabled(builder):
         return
-    for domain in app.env.domains.sorted():
-        domain.get_objects = _once(domain.get_objects)
+    env = app.env
+    for domain in env.domains.sorted():
+        if domain.name == "c" and "root_symbol" in domain.data:
+            app.kdocgen_c_objects = kept = CObjects(Path(app.doctreedir))
+            root = domain.data["root_symbol"]
+            domain.get_objects = _once(lambda: kept.listed(root, set(env.all_docs)))
+        else:
+            domain.get_objects = _once(domain.get_objects)
 
 
 def _once(get_objects: Callable[[], Iterable[tuple]]) -> Callable[[], Iterator[tuple]]:
@@ -87,7 +95,12 @@ def _once(get_objects: Callable[[], Iterable[tuple]]) -> Callable[[], Iterator[t
 
 
 def forget_objects(app, exception) -> None:
-    """build-finished: the domains list their objects afresh again."""
+    """build-finished: the C objects kept for the next build (when this one
+    succeeded); the domains list their objects afresh again."""
+    kept = getattr(app, "kdocgen_c_objects", None)
+    if kept is not None and exception is None:
+        kept.save()
+    app.kdocgen_c_objects = None
     for domain in app.env.domains.sorted():
         domain.__dict__.pop("get_objects", None)
 
