@@ -30,7 +30,7 @@ _CATEGORIES = frozenset({"env", "html"})
 
 def genindex_key(app) -> str:
     """What ``genindex.html`` is made of, as a digest."""
-    entries = app.env.domains.index_domain.entries
+    entries = app.env.get_domain("index").entries
     settings = sorted(f"{item.name}={stable_hash(item.value)}" for item in app.config.filter(_CATEGORIES)
                       if " at 0x" not in repr(item.value))  # not an object's address
     parts = [shared_key(app), *settings, repr(sorted(entries.items()))]
@@ -75,7 +75,7 @@ def list_objects_once(app, builder) -> None:
     if site_of(app) is None or not enabled(builder):
         return
     env = app.env
-    for domain in env.domains.sorted():
+    for domain in env.domains.values():
         if domain.name == "c" and "root_symbol" in domain.data:
             app.kdocgen_c_objects = kept = CObjects(Path(app.doctreedir))
             root = domain.data["root_symbol"]
@@ -101,7 +101,7 @@ def forget_objects(app, exception) -> None:
     if kept is not None and exception is None:
         kept.save()
     app.kdocgen_c_objects = None
-    for domain in app.env.domains.sorted():
+    for domain in app.env.domains.values():
         domain.__dict__.pop("get_objects", None)
 
 
