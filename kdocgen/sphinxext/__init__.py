@@ -14,6 +14,7 @@ from .cpurge import setup_cpurge
 from .comment import setup_comment
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
+from .heap import setup_heap
 from .longtext import setup_longtext
 from .navigation import setup_navigation
 from .outputs import setup_outputs
@@ -61,5 +62,6 @@ def setup(app):
     setup_navigation(app)
     setup_outputs(app)
     setup_wholesite(app)
+    setup_heap(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 2}
