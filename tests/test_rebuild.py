@@ -1,7 +1,7 @@
 """Rebuilds do only what changed: nothing when no input changed (Sphinx not
 started), a touched file costs nothing, an edited file is parsed, rendered,
-read and written again alone (its page, its folder's page, its source view),
-and a page's navigation lists folders, not every file."""
+read and written again alone (its page and its source view), the output is
+a clean build's, and a page's navigation lists folders, not every file."""
 
 import re
 from pathlib import Path
@@ -69,8 +69,9 @@ def test_rebuilds_do_only_what_changed(site_work):
     assert done.returncode == 0, done.stderr
     assert _changed(doctrees, _times(work / "_build/sphinx/doctrees", "*.doctree")) == ["source/drivers/x/c.doctree"]
     rewritten = _changed(html, _times(work / "_build/sphinx/html", "*.html"))
+    # the folder's page lists c.c by title only: the same HTML, not written
     assert [p for p in rewritten if p.startswith(("source/", "src/"))] == [
-        "source/dirs/drivers/x.html", "source/drivers/x/c.html", "src/drivers/x/c.c.html"]
+        "source/drivers/x/c.html", "src/drivers/x/c.c.html"]
     assert "Third, edited." in (work / "_build/html/source/drivers/x/c.html").read_text()
 
 
@@ -84,3 +85,36 @@ def test_navigation_lists_folders_and_the_own_folders_files(site_work):
     assert not [link for link in links if link.endswith("b.h.html")]  # not another folder's files
     landing = (work / "_build/html/index.html").read_text()
     assert 'href="source/include/linux/b.h.html"' in landing  # the landing page lists every file
+
+
+def _mtime(path: Path) -> int:
+    return path.stat().st_mtime_ns
+
+
+def test_edits_give_a_clean_builds_bytes(site_work, tmp_path):
+    """With ``-j 2`` (an edit is read and written serially): an edit that
+    changes no index entry keeps genindex.html, one that adds an entry
+    writes it again; each time the site is the one a clean build makes."""
+    work, tree = site_work
+    options = {"FILES": FILES, "SPHINXOPTS": "-q -j 2"}
+    genindex = work / "_build/sphinx/html/genindex.html"
+
+    def same_as_clean(name: str) -> None:
+        fresh = tmp_path / name
+        fresh.mkdir()
+        for conf in ("conf.py", "index.rst"):
+            (fresh / conf).write_bytes((work / conf).read_bytes())
+        assert make_html(fresh, tree, **options).returncode == 0
+        assert snapshot(work / "_build/html") == snapshot(fresh / "_build/html")
+
+    assert make_html(work, tree, **options).returncode == 0
+    before = _mtime(genindex)
+    (tree / "drivers/x/c.c").write_bytes(C_C.replace(b"Third.", b"Third, edited."))
+    assert make_html(work, tree, **options).returncode == 0
+    assert _mtime(genindex) == before
+    same_as_clean("fresh1")
+    added = b"\n/**\n * c_four() - Fourth.\n */\nvoid c_four(void)\n{\n}\n"
+    (tree / "drivers/x/c.c").write_bytes(C_C + added)
+    assert make_html(work, tree, **options).returncode == 0
+    assert _mtime(genindex) != before and "c_four" in genindex.read_text()
+    same_as_clean("fresh2")

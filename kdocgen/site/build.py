@@ -128,7 +128,9 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     progress(f"writing {len(sources)} pages")
     for source in sources:
         page = page_path(out, source.path)
-        write_if_changed(page, _page(source, index, memo, digests[source.path]))
+        text = _page(source, index, memo, digests[source.path], page)
+        if text is not None:
+            write_if_changed(page, text)
         written.append(page.relative_to(out).as_posix())
     for rel, text in directory_pages(sources, out.name).items():
         write_if_changed(out / rel, text)
@@ -159,16 +161,18 @@ def build_site_source(plan: SitePlan, out: Path, jobs: int = 1, progress=_progre
     return SiteResult(figures, written + ["_landing.rst", SITE_DATA, MANIFEST], abi_part)
 
 
-def _page(source: SourceFile, index: SiteIndex, memo: SiteMemo | None, data_digest: str | None) -> str:
+def _page(source: SourceFile, index: SiteIndex, memo: SiteMemo | None, data_digest: str | None,
+          target: Path) -> str | None:
     """The page of ``source``; with ``memo``, rendered only when the file or
-    its entries' labels and canonical status changed."""
+    its entries' labels and canonical status changed, and None when
+    ``target`` already holds it as the last run left it."""
     def render() -> str:
         return render_page(source, site=index, prose=WrappedProse(source.path))
     if memo is None or not data_digest:
         return render()
     entries = [(index.label(s), index.is_canonical(s)) for s in entry_symbols(source)]
     key = digest(f"{code_digest()}\n{data_digest}\n{entries!r}".encode())
-    return memo.page(source.path, key, render)
+    return memo.page(source.path, key, render, target)
 
 
 def page_data(sources: list[SourceFile], index: SiteIndex, user_abi: dict, with_abi: bool,

@@ -10,6 +10,7 @@ means someone else changed it, and the step runs again).
 
 from __future__ import annotations
 
+import functools
 import json
 import pickle
 from dataclasses import dataclass
@@ -111,19 +112,33 @@ class SiteMemo:
         outputs = {rel: self._read().get("outputs", {}).get(rel) for rel in written or []}
         return part if self._files_kept(outputs) else None
 
-    def page(self, rel: str, key: str, render) -> str:
+    def page(self, rel: str, key: str, render, target: Path | None = None) -> str | None:
         """The page ``rel`` as rendered last time with the same ``key``
-        (what it is made of), else ``render()`` (and kept)."""
+        (what it is made of), else ``render()`` (and kept); None when
+        ``target``, the file it was written to, is as the last run left it
+        (nothing to read or write)."""
         entry = self.cache / "pages" / f"{digest(rel.encode())[:40]}.rst"
         try:
-            head, _, text = entry.read_bytes().partition(b"\n")
-            if head.decode("ascii", "replace") == key:
-                return text.decode("utf-8")
+            with entry.open("rb") as kept:
+                if kept.readline().rstrip(b"\n").decode("ascii", "replace") == key:
+                    if target is not None and self._left_as_is(target):
+                        return None
+                    return kept.read().decode("utf-8")
         except OSError:
             pass
         text = render()
         write_if_changed(entry, key.encode("ascii") + b"\n" + text.encode("utf-8"))
         return text
+
+    def _left_as_is(self, path: Path) -> bool:
+        """Whether ``path`` (below the output folder) is as the last run left it."""
+        kept = self._outputs.get(path.relative_to(self.out).as_posix())
+        return kept is not None and _stat(path) == kept
+
+    @functools.cached_property
+    def _outputs(self) -> dict:
+        outputs = self._read().get("outputs")
+        return outputs if isinstance(outputs, dict) else {}
 
     def keep_abi_data(self, data, json_path: Path, slices: dict) -> None:
         """Keep ``data`` for readers of ``json_path`` (the site's

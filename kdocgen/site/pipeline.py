@@ -22,10 +22,9 @@ from typing import Callable
 
 from ..files import locked, os_error_text, write_if_changed
 from ..parsecache import code_digest, digest, file_digest
-from ..sphinxext.outputs import BUILD_FILE, read_build_files
-from ..sphinxext.sourceview import VIEW_KEYS
 from .build import AbiInput
 from .publish import publish, recover
+from .record import BUILD_STATE, read_build_files
 
 Say = Callable[[str], None]
 
@@ -252,7 +251,7 @@ def run_sphinx(options: HtmlOptions, say: Say) -> int:
 
 
 def _forget_environment(options: HtmlOptions) -> None:
-    for name in ("environment.pickle", BUILD_FILE, VIEW_KEYS):
+    for name in BUILD_STATE:
         (options.doctrees / name).unlink(missing_ok=True)
 
 

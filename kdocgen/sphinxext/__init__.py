@@ -14,14 +14,17 @@ from .cpurge import setup_cpurge
 from .comment import setup_comment
 from .directive import KernelDocDirective
 from .flattable import setup_flattable
+from .heap import setup_heap
 from .longtext import setup_longtext
 from .navigation import setup_navigation
 from .outputs import setup_outputs
 from .parsed import parsed_files, use_site_cache
 from .searchindex import setup_searchindex
+from .serial import setup_serial
 from .site import setup_site
 from .sourceview import setup_sourceview
 from .userabi import setup_userabi
+from .wholesite import setup_wholesite
 
 
 def _read_version(app, config) -> None:
@@ -55,7 +58,10 @@ def setup(app):
     setup_longtext(app)
     setup_cpurge(app)
     setup_searchindex(app)
+    setup_serial(app)
     setup_navigation(app)
     setup_outputs(app)
+    setup_wholesite(app)
+    setup_heap(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 2}

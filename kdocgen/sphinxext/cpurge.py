@@ -17,7 +17,11 @@ def purge_c_declarations(app, env, docname: str) -> None:
     if root is None:
         return
     for symbol in list(root.get_all_symbols()):
-        symbol.clear_doc(docname)
+        # a symbol holding none of the page's declarations would clear its
+        # whole subtree, which this walk visits anyway
+        held = getattr(symbol, "_children_by_docname", None)
+        if held is None or docname in held:
+            symbol.clear_doc(docname)
 
 
 def setup_cpurge(app) -> None:

@@ -16,9 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BUILD_FILE = "kdocgen-build.json"
-#: folders of per-document files: a file there is stale unless listed
-PER_DOCUMENT = ("_kdocgen/xrefs/", "_images/", "_downloads/", "_sources/")
+from ..site.record import BUILD_FILE
 
 
 @dataclass
@@ -51,8 +49,10 @@ def build_files(app) -> dict:
     absolute paths of the files its documents depend on."""
     env, builder, out = app.env, app.builder, Path(app.outdir)
 
+    top = os.fspath(out)
+
     def output(pagename: str) -> str:
-        return Path(os.path.relpath(builder.get_outfilename(pagename), out)).as_posix()
+        return os.path.relpath(os.fspath(builder.get_outfilename(pagename)), top).replace(os.sep, "/")
 
     pages = {output(d) for d in env.found_docs} | {output(p) for p in build_outputs(app).pages}
     per_document = {f"_kdocgen/xrefs/{d}.json" for d in env.found_docs}
@@ -61,8 +61,10 @@ def build_files(app) -> dict:
     if app.config.html_copy_source:
         suffix = app.config.html_sourcelink_suffix
         per_document |= {f"_sources/{Path(env.doc2path(d, False)).as_posix()}{suffix}" for d in env.found_docs}
-    srcdir = Path(app.srcdir)
-    depends = {str((srcdir / path).resolve()) for paths in env.dependencies.values() for path in paths}
+    srcdir = os.path.realpath(app.srcdir)
+    # joined as text (a dependency is a kernel source or a page's data file:
+    # no link to follow below the tree's own path)
+    depends = {os.path.normpath(os.path.join(srcdir, path)) for paths in env.dependencies.values() for path in paths}
     return {"pages": sorted(pages), "per_document": sorted(per_document), "dependencies": sorted(depends)}
 
 
@@ -72,35 +74,6 @@ def write_build_files(app, exception) -> None:
         return
     text = json.dumps(build_files(app), indent=0, sort_keys=True) + "\n"
     (Path(app.doctreedir) / BUILD_FILE).write_text(text, encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class BuildRecord:
-    """The files of one build, as ``kdocgen-build.json`` lists them."""
-
-    pages: frozenset[str]
-    per_document: frozenset[str]
-    dependencies: tuple[str, ...]
-
-    def keeps(self, rel: str) -> bool:
-        """Whether ``rel`` (a path in the output folder) belongs to this
-        build: a listed page or per-document file, or any file that is
-        neither (static files, indexes, inventories)."""
-        if rel.endswith(".html") and not rel.startswith("_static/"):
-            return rel in self.pages
-        if rel.startswith(PER_DOCUMENT):
-            return rel in self.per_document
-        return True
-
-
-def read_build_files(doctrees: Path) -> BuildRecord | None:
-    """The record of the last successful build in ``doctrees``, if any."""
-    try:
-        data = json.loads((doctrees / BUILD_FILE).read_text(encoding="utf-8"))
-        return BuildRecord(frozenset(data["pages"]), frozenset(data["per_document"]),
-                           tuple(data["dependencies"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def setup_outputs(app) -> None:

@@ -6,7 +6,8 @@ from the previous index: a build that writes only some pages drops the
 entries of all others.  Here each page's entries are collected while it is
 read, so they are saved with the environment, and put in page order before
 the index is written, so an incremental build writes the same index as a
-fresh one.
+fresh one.  Likewise, the words that only pages read again had, and no longer
+have, are dropped (Sphinx keeps them, each with no page).
 """
 
 from __future__ import annotations
@@ -69,7 +70,17 @@ def put_in_order(app):
         ordered = {d: ([] if _unsearchable(env, d) else store[d]) for d in sorted(store) if d in indexed}
         store.clear()
         store.update(ordered)
+    drop_empty_words(getattr(app.builder, "indexer", None))
     return []
+
+
+def drop_empty_words(indexer) -> None:
+    """Forget the words of the search index that no page has (any more)."""
+    for name in ("_mapping", "_title_mapping"):
+        words = getattr(indexer, name, None)
+        if isinstance(words, dict):
+            for word in [w for w, pages in words.items() if not pages]:
+                del words[word]
 
 
 def _unsearchable(env, docname: str) -> bool:

@@ -32,6 +32,7 @@ from ..files import write_if_changed
 from ..model import SourceFile, Symbol, family
 from ..parsecache import code_digest, digest, file_digest
 from ..site.description import SiteDescription, setup_description, site_of
+from ..site.record import VIEW_KEYS
 from .navigation import ENV_DIGEST
 from .outputs import build_outputs
 from .parsed import ParsedFiles, parsed_files
@@ -44,7 +45,6 @@ CSS_FILE = "kdocgen-source.css"
 PAGE_PREFIX = "src/"
 SOURCE_LINK_CLASS = "kdocgen-source-link"
 ENV_ANCHORS = "kdocgen_sourceview_anchors"
-VIEW_KEYS = "kdocgen-sourceviews.json"  # in the doctree folder
 #: larger files get a "not available" page instead of a view
 MAX_VIEW_BYTES = 16 << 20
 
