@@ -32,12 +32,13 @@ def not_read(source: SourceFile) -> list[Diagnostic]:
 
 
 def extract_source(path: str, data: bytes, with_calls: bool = False,
-                   dialect: Dialect = DEFAULT) -> SourceFile:
+                   dialect: Dialect = DEFAULT, plain_comments: bool = True) -> SourceFile:
     """The model of one file, given its path (as shown) and its bytes, read
     with ``dialect``'s kernel-doc rules; with ``with_calls``, function
-    symbols also list the functions they call."""
+    symbols also list the functions they call; with ``plain_comments``,
+    undocumented symbols get the plain comment above them."""
     return _extract(path, data, lambda lines, comments: parse_declarations(data, path, with_calls=with_calls),
-                    every_symbol=True, dialect=dialect)
+                    every_symbol=plain_comments, dialect=dialect)
 
 
 def extract_documented(path: str, data: bytes, dialect: Dialect = DEFAULT) -> SourceFile:
@@ -234,13 +235,14 @@ def dialect_of(tree: str | os.PathLike | None, version: str | None = None) -> Di
 
 
 def extract_file(tree: str | os.PathLike, relpath: str, with_calls: bool = False,
-                 documented: bool = False, dialect: Dialect = DEFAULT) -> SourceFile:
+                 documented: bool = False, dialect: Dialect = DEFAULT, plain_comments: bool = True) -> SourceFile:
     """Read ``relpath`` below ``tree`` and extract it; read errors become diagnostics."""
-    return read_and_extract(tree, relpath, with_calls, documented, dialect)[0]
+    return read_and_extract(tree, relpath, with_calls, documented, dialect, plain_comments)[0]
 
 
 def read_and_extract(tree: str | os.PathLike, relpath: str, with_calls: bool = False,
-                     documented: bool = False, dialect: Dialect = DEFAULT) -> tuple[SourceFile, bytes]:
+                     documented: bool = False, dialect: Dialect = DEFAULT,
+                     plain_comments: bool = True) -> tuple[SourceFile, bytes]:
     """:func:`extract_file`, also returning the bytes read (empty when the
     file could not be read), for callers that look at the text too."""
     full = Path(tree) / relpath
@@ -254,7 +256,7 @@ def read_and_extract(tree: str | os.PathLike, relpath: str, with_calls: bool = F
     try:
         if documented:
             return extract_documented(relpath, data, dialect), data
-        return extract_source(relpath, data, with_calls, dialect), data
+        return extract_source(relpath, data, with_calls, dialect, plain_comments), data
     except RecursionError:
         return _failed(relpath, "declarations nested too deeply to parse"), data
     except Exception as err:  # noqa: BLE001 - one bad file must not stop a run
@@ -268,7 +270,7 @@ def _failed(path: str, message: str) -> SourceFile:
 
 def _extract_pair(args: tuple[str, str, bool, Dialect, bool]) -> SourceFile:
     tree, relpath, with_calls, dialect, undocumented = args
-    source = extract_file(tree, relpath, with_calls, dialect=dialect)
+    source = extract_file(tree, relpath, with_calls, dialect=dialect, plain_comments=undocumented)
     if not undocumented:
         source.symbols = source.documented
     return source

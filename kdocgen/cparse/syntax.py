@@ -42,9 +42,11 @@ def new_parser() -> Parser:
 def clean(raw: bytes) -> str:
     """Source bytes as one line of text: comments, continuations and runs of
     white space removed or folded."""
-    if b"/" in raw or b"\\" in raw:
+    if b"\\" in raw:
         raw = _CONTINUATION.sub(b" ", raw)
+    if b"/*" in raw:
         raw = _BLOCK_COMMENT.sub(b" ", raw)
+    if b"//" in raw:
         raw = _LINE_COMMENT.sub(b" ", raw)
     return " ".join(raw.decode("utf-8", "replace").split())
 
