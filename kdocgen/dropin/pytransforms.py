@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+from ..cparse.members import split_args
 from .scan import BLANKS
 
 
@@ -71,32 +72,13 @@ def drop_tokens(text: str, word: str, form: Callable[[list[str]], str] | None = 
             if end < 0:
                 continue
             out.append(text[pos:at])
-            out.append(form(arguments(text[k + 1:end - 1])) if form else "")
+            out.append(form(split_args(text[k + 1:end - 1])) if form else "")
             pos = end
         elif form is None:
             out.append(text[pos:at])
             pos = k
     out.append(text[pos:])
     return "".join(out)
-
-
-def arguments(inner: str) -> list[str]:
-    """A call's arguments split at top-level commas, blanks kept."""
-    args: list[str] = []
-    piece: list[str] = []
-    depth = 0
-    for ch in inner:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        if ch == "," and depth == 0:
-            args.append("".join(piece))
-            piece = []
-        else:
-            piece.append(ch)
-    args.append("".join(piece))
-    return args
 
 
 def _arg(args: list[str], i: int) -> str:
