@@ -56,10 +56,6 @@ def highlight_lines(text: str, rules: list[Rule]) -> list[str]:
 class PythonRstWriter(RstWriter):
     """Writes items as the 7.x kernel-doc does."""
 
-    def lineno(self, line: int | None) -> None:
-        if self.style.lineno and line is not None:
-            self.out.append(f".. LINENO {line}\n")
-
     def highlighted(self, text: str, prefix: str) -> None:
         for line in highlight_lines(text, self.style.rules):
             self.out.append(prefix + line + "\n")

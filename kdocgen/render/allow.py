@@ -99,21 +99,24 @@ def safe_uri(uri: str) -> bool:
     return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
 
 
+def _relative_inside(path: str, suffixes: tuple[str, ...]) -> bool:
+    """``path`` names a file with one of ``suffixes`` (any case) by a
+    relative path that stays inside its tree: no scheme (control characters
+    ignored, as browsers do), no leading ``/``, no ``..``."""
+    parts = path.replace("\\", "/").split("/")
+    return (bool(path) and _SCHEME.match(_INVISIBLE.sub("", path)) is None and parts[0] != ""
+            and ".." not in parts and path.lower().endswith(suffixes))
+
+
 def safe_image(uri: str) -> bool:
-    """Whether an image may show ``uri``: a figure file named by a relative
-    path inside the documentation tree (no scheme, no leading ``/``, no ``..``)."""
-    parts = uri.replace("\\", "/").split("/")
-    return (bool(uri) and _SCHEME.match(_INVISIBLE.sub("", uri)) is None and parts[0] != ""
-            and ".." not in parts and uri.lower().endswith(IMAGE_SUFFIXES))
+    """Whether an image may show ``uri``: a figure file of the documentation tree."""
+    return _relative_inside(uri, IMAGE_SUFFIXES)
 
 
 def safe_source(path: str) -> bool:
     """Whether a ``kernel-doc`` directive in comment text may read ``path``:
-    a C source or header named by a relative path inside the tree (no
-    scheme, no leading ``/``, no ``..``)."""
-    parts = path.strip().replace("\\", "/").split("/")
-    return (_SCHEME.match(path.strip()) is None and parts[0] != "" and ".." not in parts
-            and path.strip().endswith((".c", ".h")))
+    a C source or header of the tree."""
+    return _relative_inside(path.strip(), (".c", ".h"))
 
 
 #: Directives whose argument comment text may only give as these say.
